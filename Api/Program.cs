@@ -1,1 +1,8 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using PayGateway.Api.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddGatewayApi();
+
+var app = builder.Build();
+app.MapGatewayApi();
+app.Run();

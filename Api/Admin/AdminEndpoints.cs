@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PayGateway.Api.Contracts;
+using PayGateway.Api.Orders;
+using PayGateway.Api.Problems;
+
+namespace PayGateway.Api.Admin;
+
+/// <summary>Operator endpoints: merchant apps, channel accounts, order search. Operator authentication is set on the group.</summary>
+public static class AdminEndpoints
+{
+    public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder group)
+    {
+        group.MapPut("/apps/{appId}", ConfigureAppAsync).WithName("ConfigureApp").WithSummary("Create or update a merchant app.");
+        group.MapGet("/apps/{appId}", GetAppAsync).WithName("GetApp");
+        group.MapPut("/channel-accounts/{channel}/{accountId}", ConfigureAccountAsync).WithName("ConfigureChannelAccount").WithSummary("Create or update a channel account.");
+        group.MapGet("/channel-accounts/{channel}/{accountId}", GetAccountAsync).WithName("GetChannelAccount");
+        group.MapGet("/orders", OrderSearch.SearchAsync).WithName("SearchOrders").WithSummary("Search orders (SQL projection of order state).");
+        return group;
+    }
+
+    private static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> ConfigureAppAsync(string appId, HttpRequest http, IGrainFactory grains)
+    {
+        if (!CreateOrderValidation.MerchantNumber().IsMatch(appId))
+        {
+            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "app_id must be 1-64 characters of [A-Za-z0-9_-].");
+        }
+        var (request, problem) = JsonBody.Read<ConfigureAppRequest>(http, await ReadAsync(http));
+        if (problem is not null)
+        {
+            return problem;
+        }
+        MerchantAuthScheme? scheme = request!.AuthScheme switch { "RSA" => MerchantAuthScheme.Rsa, "HMAC" => MerchantAuthScheme.Hmac, _ => null };
+        if (scheme is null || request.Name is null || request.Channels is null || request.Enabled is null
+            || request.Channels.Any(c => c.Channel is null || c.AccountId is null))
+        {
+            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "name, auth_scheme (RSA or HMAC), channels [{channel, account_id}] and enabled are required.");
+        }
+        var config = new MerchantAppConfig(request.Name, scheme.Value, request.PublicKeyPem, request.HmacSecret, request.WebhookSecret,
+            [.. request.Channels.Select(c => new ChannelRoute(c.Channel!, c.AccountId!))], request.Enabled.Value);
+        var result = await grains.GetGrain<IMerchantAppGrain>(appId).ConfigureAsync(config);
+        return result.Error is { } error ? ProblemCatalog.Result(error) : TypedResults.Ok(AppResponse.From(result.App!));
+    }
+
+    private static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> GetAppAsync(string appId, IGrainFactory grains) =>
+        CreateOrderValidation.MerchantNumber().IsMatch(appId) && await grains.GetGrain<IMerchantAppGrain>(appId).GetAsync() is { } app
+            ? TypedResults.Ok(AppResponse.From(app))
+            : ProblemCatalog.Result(ErrorCodes.AppNotFound, $"No app '{appId}'.");
+
+    private static async Task<Results<Ok<ChannelAccountResponse>, ProblemHttpResult>> ConfigureAccountAsync(string channel, string accountId, HttpRequest http, IGrainFactory grains)
+    {
+        if (!ValidAccountKey(channel, accountId))
+        {
+            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "channel must be [a-z0-9_]{1,32} and account_id [A-Za-z0-9_-]{1,64}.");
+        }
+        var (request, problem) = JsonBody.Read<ConfigureChannelAccountRequest>(http, await ReadAsync(http));
+        if (problem is not null)
+        {
+            return problem;
+        }
+        var methods = new List<PayMethod>();
+        foreach (var name in request!.EnabledMethods ?? [])
+        {
+            if (!Enum.TryParse<PayMethod>(name, ignoreCase: false, out var method) || !Enum.IsDefined(method) || int.TryParse(name, out _))
+            {
+                return ProblemCatalog.Result(ErrorCodes.ValidationFailed, $"Unknown method '{name}'.");
+            }
+            methods.Add(method);
+        }
+        if (request.BaseUrl is null || request.Enabled is null)
+        {
+            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "base_url and enabled are required.");
+        }
+        var config = new ChannelAccountConfig(request.BaseUrl,
+            (request.Settings ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
+            (request.Secrets ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
+            [.. methods], request.Enabled.Value);
+        var result = await grains.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(channel, accountId)).ConfigureAsync(config);
+        return result.Error is { } error ? ProblemCatalog.Result(error) : TypedResults.Ok(ChannelAccountResponse.From(result.Account!));
+    }
+
+    private static async Task<Results<Ok<ChannelAccountResponse>, ProblemHttpResult>> GetAccountAsync(string channel, string accountId, IGrainFactory grains) =>
+        ValidAccountKey(channel, accountId) && await grains.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(channel, accountId)).GetAsync() is { } account
+            ? TypedResults.Ok(ChannelAccountResponse.From(account))
+            : ProblemCatalog.Result(ErrorCodes.ChannelAccountNotFound, $"No channel account {channel}/{accountId}.");
+
+    private static bool ValidAccountKey(string channel, string accountId) =>
+        channel.Length is > 0 and <= 32 && channel.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')
+        && CreateOrderValidation.MerchantNumber().IsMatch(accountId);
+
+    private static async Task<byte[]> ReadAsync(HttpRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using PayGateway.Api.Admin;
+using PayGateway.Api.Contracts;
+using PayGateway.Api.Merchants;
+using PayGateway.Api.Orders;
+using PayGateway.Api.Security;
+using PayGateway.Api.Storage;
+using PayGateway.Hosting;
+using Scalar.AspNetCore;
+
+namespace PayGateway.Api.Hosting;
+
+/// <summary>Everything the API host registers and maps, kept out of Program.cs so tests build the same app.</summary>
+public static class ApiConfiguration
+{
+    public const string Invariant = "MySql.Data.MySqlConnector";
+
+    public static readonly string[] RequiredKeys =
+    [
+        "ConnectionStrings:Gateway", "Orleans:ClusterId", "Orleans:ServiceId", "Api:ResponseSigningKeyPem",
+    ];
+
+    public static WebApplicationBuilder AddGatewayApi(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        RequiredSettings.Check(configuration, "The API host", RequiredKeys);
+        var connectionString = configuration.GetConnectionString("Gateway")!;
+
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = configuration["Orleans:ClusterId"]!;
+                o.ServiceId = configuration["Orleans:ServiceId"]!;
+            });
+            client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = connectionString;
+            });
+            client.AddDashboard();
+        });
+
+        var services = builder.Services;
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new DatabaseConnections(connectionString));
+        services.AddSingleton<NonceStore>();
+        services.AddHostedService<NoncePurgeService>();
+        services.AddSingleton<GatewayResponseSigner>();
+        services.AddScoped<MerchantSignatureFilter>();
+        services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
+        services.AddProblemDetails();
+        services.AddExceptionHandler<GatewayExceptionHandler>();
+        services.AddAuthentication(OperatorAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(OperatorAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(OperatorAuthenticationHandler.PolicyName, p => p.AddAuthenticationSchemes(OperatorAuthenticationHandler.SchemeName).RequireRole("operator"));
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapGatewayApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), branch => branch.UseMiddleware<ResponseSigningMiddleware>());
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o => o.WithTitle("pay-gateway API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+
+        var merchant = app.MapGroup("/v1").WithTags("Merchant API").AddEndpointFilter<MerchantSignatureFilter>();
+        merchant.MapOrders();
+
+        app.MapGet("/v1/gateway/public-key", (GatewayResponseSigner signer) => TypedResults.Text(signer.PublicKeyPem, "application/x-pem-file"))
+            .WithTags("Merchant API").WithSummary("The gateway's RSA public key, for verifying responses to RSA apps.");
+
+        app.MapGroup("/admin/v1").WithTags("Admin API").RequireAuthorization(OperatorAuthenticationHandler.PolicyName).MapAdmin();
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(OperatorAuthenticationHandler.PolicyName);
+        app.MapGet("/healthz", () => TypedResults.Ok("ok")).ExcludeFromDescription();
+        return app;
+    }
+}

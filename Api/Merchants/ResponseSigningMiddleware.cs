@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using PayGateway.Api.Security;
+
+namespace PayGateway.Api.Merchants;
+
+/// <summary>
+/// Signs every response to an authenticated merchant request (<c>Paygw-Timestamp</c>, <c>Paygw-Nonce</c>,
+/// <c>Paygw-Signature</c> over <c>TIMESTAMP\nNONCE\nBODY\n</c>) so merchants can tell it came from the gateway:
+/// HMAC apps with their own secret, RSA apps with the gateway's key.
+/// </summary>
+public sealed class ResponseSigningMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context, GatewayResponseSigner signer, IGrainFactory grains, TimeProvider clock)
+    {
+        var original = context.Response.Body;
+        using var buffer = new MemoryStream();
+        context.Response.Body = buffer;
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            context.Response.Body = original;
+        }
+
+        var body = buffer.ToArray();
+        if (context.FindMerchant() is { } merchant)
+        {
+            var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+            var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+            var message = SignedMessage.ForResponse(timestamp, nonce, body);
+            var signature = merchant.Scheme == MerchantAuthScheme.Hmac
+                ? await grains.GetGrain<IMerchantAppGrain>(merchant.AppId).SignResponseAsync(message)
+                : signer.Sign(message);
+            context.Response.Headers["Paygw-Timestamp"] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers["Paygw-Nonce"] = nonce;
+            context.Response.Headers["Paygw-Signature"] = signature;
+        }
+        await original.WriteAsync(body, context.RequestAborted);
+    }
+}

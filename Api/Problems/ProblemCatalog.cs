@@ -1,0 +1,50 @@
+namespace PayGateway.Api.Problems;
+
+/// <summary>
+/// The one mapping from stable error codes to HTTP statuses and titles. Every refusal the API makes goes
+/// through <see cref="Result"/>, so every one is RFC 9457 problem+json with a <c>code</c> member.
+/// </summary>
+public static class ProblemCatalog
+{
+    private static readonly Dictionary<string, (int Status, string Title)> Codes = new(StringComparer.Ordinal)
+    {
+        [ErrorCodes.MalformedJson] = (400, "The request body is not valid JSON."),
+        [ErrorCodes.ValidationFailed] = (400, "The request is invalid."),
+        [ErrorCodes.UnsupportedMediaType] = (415, "The request body must be application/json."),
+        [ErrorCodes.PayloadTooLarge] = (413, "The request body is too large."),
+        [ErrorCodes.AuthMissing] = (401, "The request is not signed."),
+        [ErrorCodes.AuthMalformed] = (401, "The Authorization header is malformed."),
+        [ErrorCodes.AuthUnknownApp] = (401, "Unknown or disabled app."),
+        [ErrorCodes.AuthBadSignature] = (401, "The signature does not verify."),
+        [ErrorCodes.AuthStaleTimestamp] = (401, "The request timestamp is outside the accepted window."),
+        [ErrorCodes.AuthNonceReused] = (401, "The nonce was already used."),
+        [ErrorCodes.OperatorUnauthorized] = (401, "Operator authentication is required."),
+        [ErrorCodes.OrderNotFound] = (404, "No such order."),
+        [ErrorCodes.AppNotFound] = (404, "No such app."),
+        [ErrorCodes.ChannelAccountNotFound] = (422, "No such channel account."),
+        [ErrorCodes.OutTradeNoConflict] = (409, "out_trade_no was already used for a different request."),
+        [ErrorCodes.OrderAlreadyPaid] = (409, "The order is paid."),
+        [ErrorCodes.OrderNotClosable] = (409, "The order cannot be closed."),
+        [ErrorCodes.ChannelNotAllowed] = (422, "The app may not use that channel."),
+        [ErrorCodes.MethodNotAvailable] = (422, "The payment method is not available."),
+        [ErrorCodes.ChannelRejected] = (422, "The channel refused the request."),
+        [ErrorCodes.ChannelUnavailable] = (503, "The channel did not answer."),
+        [ErrorCodes.InvalidConfiguration] = (400, "The configuration is invalid."),
+        [ErrorCodes.ServiceUnavailable] = (503, "The service is temporarily unavailable."),
+    };
+
+    public static int StatusOf(string code) => Codes.TryGetValue(code, out var entry) ? entry.Status : 500;
+
+    public static ProblemHttpResult Result(string code, string? detail = null, IDictionary<string, object?>? extra = null)
+    {
+        var (status, title) = Codes.TryGetValue(code, out var entry) ? entry : (500, "Unexpected error.");
+        var extensions = new Dictionary<string, object?>(extra ?? new Dictionary<string, object?>()) { ["code"] = code };
+        return TypedResults.Problem(detail: detail, statusCode: status, title: title, type: $"https://paygw.dev/problems/{code.ToLowerInvariant().Replace('_', '-')}", extensions: extensions);
+    }
+
+    public static ProblemHttpResult Result(GatewayError error) => Result(error.Code, error.Message);
+
+    /// <summary>Writes a problem outside an endpoint (middleware, authentication handlers).</summary>
+    public static Task WriteAsync(HttpContext context, string code, string? detail = null) =>
+        Result(code, detail).ExecuteAsync(context);
+}

@@ -1,0 +1,37 @@
+namespace PayGateway;
+
+/// <summary>
+/// The stable <c>code</c> values of problem responses. Merchants branch on these, so never change one; add new
+/// ones. The API host owns the mapping to HTTP statuses (<c>ProblemCatalog</c>).
+/// </summary>
+public static class ErrorCodes
+{
+    public const string MalformedJson = "MALFORMED_JSON";
+    public const string ValidationFailed = "VALIDATION_FAILED";
+    public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
+    public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+
+    public const string AuthMissing = "AUTH_MISSING";
+    public const string AuthMalformed = "AUTH_MALFORMED";
+    public const string AuthUnknownApp = "AUTH_UNKNOWN_APP";
+    public const string AuthBadSignature = "AUTH_BAD_SIGNATURE";
+    public const string AuthStaleTimestamp = "AUTH_STALE_TIMESTAMP";
+    public const string AuthNonceReused = "AUTH_NONCE_REUSED";
+    public const string OperatorUnauthorized = "OPERATOR_UNAUTHORIZED";
+
+    public const string OrderNotFound = "ORDER_NOT_FOUND";
+    public const string OutTradeNoConflict = "OUT_TRADE_NO_CONFLICT";
+    public const string OrderAlreadyPaid = "ORDER_ALREADY_PAID";
+    public const string OrderNotClosable = "ORDER_NOT_CLOSABLE";
+
+    public const string ChannelNotAllowed = "CHANNEL_NOT_ALLOWED";
+    public const string MethodNotAvailable = "METHOD_NOT_AVAILABLE";
+    public const string ChannelAccountNotFound = "CHANNEL_ACCOUNT_NOT_FOUND";
+    public const string ChannelRejected = "CHANNEL_REJECTED";
+    public const string ChannelUnavailable = "CHANNEL_UNAVAILABLE";
+
+    public const string AppNotFound = "APP_NOT_FOUND";
+    public const string InvalidConfiguration = "INVALID_CONFIGURATION";
+
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+}

@@ -1,0 +1,26 @@
+namespace PayGateway;
+
+/// <summary>
+/// A merchant app, keyed by app_id: its keys (encrypted at rest), webhook secret and channel routes. Secret
+/// material never leaves this grain in plain form except to sign and verify inside it.
+/// </summary>
+public interface IMerchantAppGrain : IGrainWithStringKey
+{
+    /// <summary>Operator create-or-update.</summary>
+    Task<MerchantAppResult> ConfigureAsync(MerchantAppConfig config);
+
+    /// <summary>The app without secrets, or null if it does not exist.</summary>
+    Task<MerchantAppView?> GetAsync();
+
+    /// <summary>Checks a request signature (base64) over <paramref name="message"/> in constant time.</summary>
+    Task<SignatureCheck> VerifyRequestAsync(MerchantAuthScheme scheme, byte[] message, string signature);
+
+    /// <summary>
+    /// Signs a response for this app with its HMAC secret (HMAC apps only). RSA apps' responses are signed with
+    /// the gateway's own key by the API host; returns null for them.
+    /// </summary>
+    Task<string?> SignResponseAsync(byte[] message);
+
+    /// <summary>Picks the channel account for a payment method, optionally on a requested channel.</summary>
+    Task<RouteResult> ResolveRouteAsync(string? channel, PayMethod method);
+}

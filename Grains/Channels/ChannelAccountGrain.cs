@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+using PayGateway.Security;
+using PayGateway.Storage;
+
+namespace PayGateway.Channels;
+
+/// <inheritdoc cref="IChannelAccountGrain"/>
+public sealed class ChannelAccountGrain(
+    [PersistentState("channel_account")] IPersistentState<ChannelAccountState> state,
+    ChannelRegistry channels,
+    SecretProtector protector,
+    TimeProvider clock) : Grain, IChannelAccountGrain
+{
+    private string Channel => this.GetPrimaryKeyString().Split(':', 2)[0];
+    private string AccountId => this.GetPrimaryKeyString().Split(':', 2)[1];
+
+    public async Task<ChannelAccountResult> ConfigureAsync(ChannelAccountConfig config)
+    {
+        if (Validate(config) is { } error)
+        {
+            return new ChannelAccountResult(null, error);
+        }
+        var secrets = state.State.SealedSecrets;
+        foreach (var (name, value) in config.Secrets)
+        {
+            secrets = secrets.SetItem(name, protector.Seal(value, ChannelAccountOpener.SecretPurpose(Channel, AccountId, name)));
+        }
+        var next = state.State with
+        {
+            Exists = true,
+            BaseUrl = config.BaseUrl,
+            Settings = config.Settings,
+            SealedSecrets = secrets,
+            EnabledMethods = config.EnabledMethods.Distinct().Order().ToImmutableArray(),
+            Enabled = config.Enabled,
+            UpdatedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        await state.WriteOrRevertAsync(next, this);
+        return new ChannelAccountResult(ToView(), null);
+    }
+
+    public Task<ChannelAccountView?> GetAsync() => Task.FromResult(state.State.Exists ? ToView() : null);
+
+    public Task<SealedChannelAccount?> GetSealedAsync() => Task.FromResult(state.State.Exists
+        ? new SealedChannelAccount(Channel, AccountId, state.State.BaseUrl, state.State.Settings, state.State.SealedSecrets, state.State.EnabledMethods, state.State.Enabled)
+        : null);
+
+    private GatewayError? Validate(ChannelAccountConfig config)
+    {
+        if (channels.Find(Channel) is not { } adapter)
+        {
+            return new GatewayError(ErrorCodes.ValidationFailed, $"Unknown channel '{Channel}'. Known: {string.Join(", ", channels.Names)}.");
+        }
+        if (!Uri.TryCreate(config.BaseUrl, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        {
+            return new GatewayError(ErrorCodes.ValidationFailed, "base_url must be an absolute http(s) URL.");
+        }
+        var unsupported = config.EnabledMethods.Where(m => !adapter.SupportedMethods.Contains(m)).ToList();
+        if (unsupported.Count > 0)
+        {
+            return new GatewayError(ErrorCodes.ValidationFailed, $"Channel '{Channel}' does not support {string.Join(", ", unsupported)}.");
+        }
+        return null;
+    }
+
+    private ChannelAccountView ToView() => new(
+        Channel,
+        AccountId,
+        state.State.BaseUrl,
+        state.State.Settings,
+        [.. state.State.SealedSecrets.Keys],
+        state.State.EnabledMethods,
+        state.State.Enabled,
+        DateTimeOffset.FromUnixTimeMilliseconds(state.State.UpdatedAtMs));
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+using PayGateway.Channels;
+using PayGateway.Ids;
+using PayGateway.Security;
+
+namespace PayGateway.Hosting;
+
+/// <summary>Registers what grains need on a silo. One place, used by the silo host and by the test cluster.</summary>
+public static class GatewayServices
+{
+    public static IServiceCollection AddGatewayGrainServices(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    {
+        services.AddOptions<GatewayOptions>()
+            .Bind(configuration.GetSection(GatewayOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => TryParseKey(o.MasterKey), "Gateway:MasterKey must be base64 of exactly 32 bytes.")
+            .Validate(o => Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out _), "Gateway:PublicBaseUrl must be an absolute URL.")
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<ChannelRegistry>();
+        services.AddSingleton<ChannelAccountOpener>();
+        services.AddSingleton<IIdNodeStore>(_ => new MySqlIdNodeStore(connectionString));
+        services.AddSingleton<OrderIdGenerator>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a channel adapter and its HTTP client. The client gets a timeout and no retries: a retried
+    /// payment call whose first attempt reached the channel must be a decision of the grain, not of a handler.
+    /// </summary>
+    public static IServiceCollection AddPaymentChannel<TChannel>(this IServiceCollection services, string name)
+        where TChannel : class, IPaymentChannel
+    {
+        services.AddHttpClient($"channel.{name}")
+            .AddResilienceHandler("timeout", (pipeline, context) =>
+            {
+                var timeout = context.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.ChannelTimeout;
+                pipeline.AddTimeout(timeout);
+            });
+        services.AddSingleton<IPaymentChannel, TChannel>();
+        return services;
+    }
+
+    private static bool TryParseKey(string base64)
+    {
+        try
+        {
+            return SecretProtector.ParseKey(base64).Length == 32;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

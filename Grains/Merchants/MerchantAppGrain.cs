@@ -1,0 +1,182 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using PayGateway.Channels;
+using PayGateway.Security;
+using PayGateway.Storage;
+
+namespace PayGateway.Merchants;
+
+/// <inheritdoc cref="IMerchantAppGrain"/>
+public sealed class MerchantAppGrain(
+    [PersistentState("merchant_app")] IPersistentState<MerchantAppState> state,
+    ChannelRegistry channels,
+    SecretProtector protector,
+    TimeProvider clock) : Grain, IMerchantAppGrain
+{
+    private const int MinimumRsaBits = 2048;
+    private const int MinimumSecretLength = 32;
+
+    // Parsed key material, rebuilt when the configuration changes; never written anywhere.
+    private RSA? _publicKey;
+    private byte[]? _hmacKey;
+
+    private string AppId => this.GetPrimaryKeyString();
+
+    public async Task<MerchantAppResult> ConfigureAsync(MerchantAppConfig config)
+    {
+        if (await ValidateAsync(config) is { } error)
+        {
+            return new MerchantAppResult(null, error);
+        }
+        var current = state.State;
+        var next = current with
+        {
+            Exists = true,
+            Name = config.Name,
+            AuthScheme = config.AuthScheme,
+            PublicKeyPem = config.AuthScheme == MerchantAuthScheme.Rsa ? config.PublicKeyPem ?? current.PublicKeyPem : null,
+            SealedHmacSecret = config.AuthScheme == MerchantAuthScheme.Hmac
+                ? config.HmacSecret is { } secret ? protector.Seal(secret, Purpose("hmac")) : current.SealedHmacSecret
+                : null,
+            SealedWebhookSecret = config.WebhookSecret is { } webhook ? protector.Seal(webhook, Purpose("webhook")) : current.SealedWebhookSecret,
+            Channels = [.. config.Channels.Select(r => new StoredRoute(r.Channel, r.AccountId))],
+            Enabled = config.Enabled,
+            UpdatedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+        };
+        await state.WriteOrRevertAsync(next, this);
+        _publicKey?.Dispose();
+        _publicKey = null;
+        _hmacKey = null;
+        return new MerchantAppResult(ToView(), null);
+    }
+
+    public Task<MerchantAppView?> GetAsync() => Task.FromResult(state.State.Exists ? ToView() : null);
+
+    public Task<SignatureCheck> VerifyRequestAsync(MerchantAuthScheme scheme, byte[] message, string signature)
+    {
+        if (!state.State.Exists || !state.State.Enabled)
+        {
+            return Task.FromResult(SignatureCheck.UnknownApp);
+        }
+        if (scheme != state.State.AuthScheme)
+        {
+            return Task.FromResult(SignatureCheck.WrongScheme);
+        }
+        var signatureBytes = new byte[signature.Length];
+        if (!Convert.TryFromBase64String(signature, signatureBytes, out var length))
+        {
+            return Task.FromResult(SignatureCheck.BadSignature);
+        }
+        var provided = signatureBytes.AsSpan(0, length);
+        var valid = scheme switch
+        {
+            MerchantAuthScheme.Rsa => PublicKey().VerifyData(message, provided, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+            MerchantAuthScheme.Hmac => CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(HmacKey(), message), provided),
+            _ => false,
+        };
+        return Task.FromResult(valid ? SignatureCheck.Valid : SignatureCheck.BadSignature);
+    }
+
+    public Task<string?> SignResponseAsync(byte[] message) => Task.FromResult(
+        state.State.Exists && state.State.AuthScheme == MerchantAuthScheme.Hmac
+            ? Convert.ToBase64String(HMACSHA256.HashData(HmacKey(), message))
+            : null);
+
+    public async Task<RouteResult> ResolveRouteAsync(string? channel, PayMethod method)
+    {
+        var candidates = state.State.Channels.Where(r => channel is null || r.Channel == channel).ToList();
+        if (candidates.Count == 0)
+        {
+            return new RouteResult(null, new GatewayError(ErrorCodes.ChannelNotAllowed,
+                channel is null ? "The app has no payment channel configured." : $"The app may not use channel '{channel}'."));
+        }
+        foreach (var route in candidates)
+        {
+            var account = await GrainFactory.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(route.Channel, route.AccountId)).GetSealedAsync();
+            if (account is { Enabled: true } && account.EnabledMethods.Contains(method)
+                && channels.Find(route.Channel)?.SupportedMethods.Contains(method) == true)
+            {
+                return new RouteResult(new ChannelRoute(route.Channel, route.AccountId), null);
+            }
+        }
+        return new RouteResult(null, new GatewayError(ErrorCodes.MethodNotAvailable,
+            $"No enabled channel account of this app offers method {method}{(channel is null ? "" : $" on channel '{channel}'")}."));
+    }
+
+    private async Task<GatewayError?> ValidateAsync(MerchantAppConfig config)
+    {
+        static GatewayError Invalid(string message) => new(ErrorCodes.ValidationFailed, message);
+        if (string.IsNullOrWhiteSpace(config.Name) || config.Name.Length > 128)
+        {
+            return Invalid("name is required (at most 128 characters).");
+        }
+        switch (config.AuthScheme)
+        {
+            case MerchantAuthScheme.Rsa when config.PublicKeyPem is null && state.State.PublicKeyPem is null:
+                return Invalid("public_key_pem is required for the RSA scheme.");
+            case MerchantAuthScheme.Rsa when config.PublicKeyPem is { } pem && !IsAcceptableRsaPublicKey(pem):
+                return Invalid($"public_key_pem must be a PEM RSA public key of at least {MinimumRsaBits} bits.");
+            case MerchantAuthScheme.Hmac when config.HmacSecret is null && state.State.SealedHmacSecret is null:
+                return Invalid("hmac_secret is required for the HMAC scheme.");
+            case MerchantAuthScheme.Hmac when config.HmacSecret is { Length: < MinimumSecretLength }:
+                return Invalid($"hmac_secret must be at least {MinimumSecretLength} characters.");
+        }
+        if (config.WebhookSecret is null && state.State.SealedWebhookSecret is null)
+        {
+            return Invalid("webhook_secret is required.");
+        }
+        if (config.WebhookSecret is { Length: < MinimumSecretLength })
+        {
+            return Invalid($"webhook_secret must be at least {MinimumSecretLength} characters.");
+        }
+        foreach (var route in config.Channels)
+        {
+            if (await GrainFactory.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(route.Channel, route.AccountId)).GetAsync() is null)
+            {
+                return new GatewayError(ErrorCodes.ChannelAccountNotFound, $"Channel account {route.Channel}/{route.AccountId} does not exist.");
+            }
+        }
+        return null;
+    }
+
+    private static bool IsAcceptableRsaPublicKey(string pem)
+    {
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportFromPem(pem);
+            return rsa.KeySize >= MinimumRsaBits;
+        }
+        catch (Exception ex) when (ex is ArgumentException or CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private RSA PublicKey()
+    {
+        if (_publicKey is null)
+        {
+            var rsa = RSA.Create();
+            rsa.ImportFromPem(state.State.PublicKeyPem);
+            _publicKey = rsa;
+        }
+        return _publicKey;
+    }
+
+    private byte[] HmacKey() => _hmacKey ??= Encoding.UTF8.GetBytes(protector.Open(state.State.SealedHmacSecret!, Purpose("hmac")));
+
+    private string Purpose(string name) => $"app:{AppId}:{name}";
+
+    private MerchantAppView ToView() => new(
+        AppId,
+        state.State.Name,
+        state.State.AuthScheme,
+        state.State.PublicKeyPem,
+        state.State.SealedHmacSecret is not null,
+        state.State.SealedWebhookSecret is not null,
+        [.. state.State.Channels.Select(r => new ChannelRoute(r.Channel, r.AccountId))],
+        state.State.Enabled,
+        DateTimeOffset.FromUnixTimeMilliseconds(state.State.UpdatedAtMs));
+}

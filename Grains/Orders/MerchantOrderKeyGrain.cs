@@ -1,0 +1,45 @@
+using PayGateway.Ids;
+using PayGateway.Storage;
+
+namespace PayGateway.Orders;
+
+/// <inheritdoc cref="IMerchantOrderKeyGrain"/>
+/// <remarks>
+/// Not reentrant: concurrent duplicates queue here, and the first one fixes the order id before any of the others
+/// runs. The order id is written before the order is created, so a crash in between leaves an id that the
+/// merchant's retry (same fingerprint) completes, never a second order.
+/// </remarks>
+public sealed class MerchantOrderKeyGrain(
+    [PersistentState("order_key")] IPersistentState<MerchantOrderKeyState> state,
+    OrderIdGenerator ids) : Grain, IMerchantOrderKeyGrain
+{
+    public async Task<OrderResult> CreateOrderAsync(CreateOrderCommand command)
+    {
+        var fingerprint = RequestFingerprint.Of(command);
+        if (state.State.OrderId is null)
+        {
+            var route = await GrainFactory.GetGrain<IMerchantAppGrain>(command.AppId).ResolveRouteAsync(command.Channel, command.Method);
+            if (route.Error is { } error)
+            {
+                return new OrderResult(null, error);
+            }
+            var next = new MerchantOrderKeyState
+            {
+                OrderId = await ids.NextAsync(),
+                Fingerprint = fingerprint,
+                Channel = route.Route!.Channel,
+                AccountId = route.Route.AccountId,
+            };
+            await state.WriteOrRevertAsync(next, this);
+        }
+        else if (state.State.Fingerprint != fingerprint)
+        {
+            return OrderResult.Fail(ErrorCodes.OutTradeNoConflict,
+                $"out_trade_no '{command.OutTradeNo}' was already used for a different request (order {state.State.OrderId}).");
+        }
+        var order = GrainFactory.GetGrain<IOrderGrain>(state.State.OrderId!);
+        return await order.CreateAsync(command, fingerprint, new ChannelRoute(state.State.Channel, state.State.AccountId));
+    }
+
+    public Task<string?> GetOrderIdAsync() => Task.FromResult(state.State.OrderId);
+}

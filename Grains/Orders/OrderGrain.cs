@@ -1,0 +1,234 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PayGateway.Channels;
+using PayGateway.Hosting;
+using PayGateway.Storage;
+
+namespace PayGateway.Orders;
+
+/// <inheritdoc cref="IOrderGrain"/>
+/// <remarks>
+/// Not reentrant: one call at a time, so a state computed from the current state is never raced.
+/// Every change follows the same steps: compute the next state, check the move is allowed, write it, then act.
+/// </remarks>
+public sealed class OrderGrain(
+    [PersistentState("order")] IPersistentState<OrderState> state,
+    ChannelRegistry channels,
+    ChannelAccountOpener accounts,
+    IOptions<GatewayOptions> options,
+    TimeProvider clock,
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain
+{
+    /// <summary>First supervision look at an open order.</summary>
+    public static readonly TimeSpan FirstCheckDelay = TimeSpan.FromMinutes(1);
+
+    private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public async Task<OrderResult> CreateAsync(CreateOrderCommand command, string fingerprint, ChannelRoute route)
+    {
+        var current = state.State;
+        if (current.Exists)
+        {
+            if (current.Fingerprint != fingerprint)
+            {
+                return OrderResult.Fail(ErrorCodes.OutTradeNoConflict, $"Order {current.OrderId} was created from a different request.");
+            }
+            if (current.ChannelCreateAnswered || current.StatusValue.IsFinal())
+            {
+                return OrderResult.Ok(current.ToView());
+            }
+            // A crash came between recording the order and hearing from the channel. Channels deduplicate on
+            // our order id, so asking again cannot create a second payment.
+            return await CreateAtChannelAsync();
+        }
+
+        var now = NowMs;
+        var created = new OrderState
+        {
+            OrderId = this.GetPrimaryKeyString(),
+            AppId = command.AppId,
+            OutTradeNo = command.OutTradeNo,
+            Fingerprint = fingerprint,
+            Status = OrderStatus.Pending.ToWire(),
+            Amount = command.Amount,
+            Currency = command.Currency,
+            Subject = command.Subject,
+            Description = command.Description,
+            Method = command.Method.ToString(),
+            Channel = route.Channel,
+            AccountId = route.AccountId,
+            NotifyUrl = command.NotifyUrl,
+            ReturnUrl = command.ReturnUrl,
+            UserIp = command.UserIp,
+            UserId = command.UserId,
+            ProductId = command.ProductId,
+            Metadata = command.Metadata,
+            CreatedAtMs = now,
+            UpdatedAtMs = now,
+            ExpiresAtMs = now + command.ExpireSeconds * 1000L,
+            NextCheckAtMs = now + (long)FirstCheckDelay.TotalMilliseconds,
+        };
+        await state.WriteOrRevertAsync(created, this);
+        return await CreateAtChannelAsync(command.AuthCode);
+    }
+
+    public Task<OrderView?> GetAsync() => Task.FromResult(state.State.Exists ? state.State.ToView() : null);
+
+    public async Task<OrderResult> CloseAsync()
+    {
+        var current = state.State;
+        if (!current.Exists)
+        {
+            return OrderResult.Fail(ErrorCodes.OrderNotFound, "No such order.");
+        }
+        switch (current.StatusValue)
+        {
+            case OrderStatus.Closed:
+                return OrderResult.Ok(current.ToView());
+            case OrderStatus.Succeeded:
+                return OrderResult.Fail(ErrorCodes.OrderAlreadyPaid, "The order is paid and cannot be closed.");
+            case OrderStatus.Failed:
+                return OrderResult.Fail(ErrorCodes.OrderNotClosable, "The order failed; there is nothing to close.");
+        }
+
+        var (adapter, account) = await OpenChannelAsync();
+        var closed = await CallChannelAsync(ct => adapter.ClosePaymentAsync(account, current.OrderId!, ct), r => new ChannelCloseResult(ChannelTradeState.Unknown, "CHANNEL_UNKNOWN", r));
+        switch (closed.State)
+        {
+            case ChannelTradeState.Closed or ChannelTradeState.NotFound:
+                await MoveAsync(OrderStatus.Closed, s => s with { ClosedAtMs = NowMs });
+                return OrderResult.Ok(state.State.ToView());
+            case ChannelTradeState.Succeeded:
+                // The payer got there first: record the channel's truth (amount checked) before refusing.
+                await ApplyChannelTruthAsync(await CallChannelAsync(ct => adapter.QueryPaymentAsync(account, current.OrderId!, ct), ChannelQueryResult.Unknown));
+                return OrderResult.Fail(ErrorCodes.OrderAlreadyPaid, "The order was paid at the channel and cannot be closed.");
+            case ChannelTradeState.Unknown:
+                return OrderResult.Fail(ErrorCodes.ChannelUnavailable, "The channel did not answer; the order is unchanged. Retry later.");
+            default:
+                return OrderResult.Fail(ErrorCodes.ChannelRejected, $"The channel refused to close the order: {closed.ErrorCode} {closed.ErrorMessage}".TrimEnd());
+        }
+    }
+
+    private async Task<OrderResult> CreateAtChannelAsync(string? authCode = null)
+    {
+        var s = state.State;
+        var (adapter, account) = await OpenChannelAsync();
+        var request = new ChannelPaymentRequest(
+            s.OrderId!, s.Amount, s.Currency, s.Subject, s.Description, Enum.Parse<PayMethod>(s.Method),
+            DateTimeOffset.FromUnixTimeMilliseconds(s.ExpiresAtMs), s.ReturnUrl, s.UserIp, s.UserId, s.ProductId, authCode);
+        var result = await CallChannelAsync(ct => adapter.CreatePaymentAsync(account, request, ct), ChannelPaymentResult.Unknown);
+
+        var answered = result.Outcome != ChannelOutcome.Unknown;
+        var payData = result.PayData is { } p ? new StoredPayData(p.Kind, p.Content) : s.PayData;
+        Func<OrderState, OrderState> record = o => o with
+        {
+            ChannelCreateAnswered = o.ChannelCreateAnswered || answered,
+            ChannelTradeNo = result.ChannelTradeNo ?? o.ChannelTradeNo,
+            PayData = payData,
+        };
+        switch (result.Outcome)
+        {
+            case ChannelOutcome.Accepted:
+                await MoveAsync(OrderStatus.Pending, record);
+                break;
+            case ChannelOutcome.Succeeded:
+                await MoveAsync(OrderStatus.Succeeded, o => record(o) with { PaidAtMs = (result.PaidAt ?? clock.GetUtcNow()).ToUnixTimeMilliseconds() });
+                break;
+            case ChannelOutcome.Failed:
+                await MoveAsync(OrderStatus.Failed, o => record(o) with
+                {
+                    Failure = new StoredError(result.ErrorCode ?? ErrorCodes.ChannelRejected, result.ErrorMessage ?? "The channel refused the payment."),
+                });
+                break;
+            default:
+                // Never failed by guess: the money may have moved. Supervision asks the channel.
+                logger.LogWarning("Channel create outcome unknown for order {OrderId}: {Reason}", s.OrderId, result.ErrorMessage);
+                await MoveAsync(OrderStatus.Unknown, record);
+                break;
+        }
+        return OrderResult.Ok(state.State.ToView());
+    }
+
+    /// <summary>Moves the order to what the channel reports, after checking it is about this order's money.</summary>
+    private async Task ApplyChannelTruthAsync(ChannelQueryResult truth)
+    {
+        var s = state.State;
+        switch (truth.State)
+        {
+            case ChannelTradeState.Succeeded:
+                if (truth.Amount is { } amount && amount != s.Amount || truth.Currency is { } currency && currency != s.Currency)
+                {
+                    logger.LogError("Channel reports order {OrderId} paid with {Amount} {Currency}; expected {Expected} {ExpectedCurrency}. Left unchanged for review.",
+                        s.OrderId, truth.Amount, truth.Currency, s.Amount, s.Currency);
+                    return;
+                }
+                await MoveAsync(OrderStatus.Succeeded, o => o with
+                {
+                    PaidAtMs = (truth.PaidAt ?? clock.GetUtcNow()).ToUnixTimeMilliseconds(),
+                    ChannelTradeNo = truth.ChannelTradeNo ?? o.ChannelTradeNo,
+                });
+                break;
+            case ChannelTradeState.Closed:
+                await MoveAsync(OrderStatus.Closed, o => o with { ClosedAtMs = NowMs });
+                break;
+            case ChannelTradeState.Failed:
+                await MoveAsync(OrderStatus.Failed, o => o with { Failure = new StoredError(truth.ErrorCode ?? ErrorCodes.ChannelRejected, truth.ErrorMessage ?? "The channel reports the payment failed.") });
+                break;
+            case ChannelTradeState.Pending:
+                await MoveAsync(OrderStatus.Pending, o => o);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The one place a status changes: refuses moves out of a final state (a late or repeated event is then a
+    /// no-op), stamps the time and the supervision schedule, and writes before anything else happens.
+    /// </summary>
+    private async Task<bool> MoveAsync(OrderStatus to, Func<OrderState, OrderState> change)
+    {
+        var current = state.State;
+        if (!current.StatusValue.CanMove(to))
+        {
+            return false;
+        }
+        var now = NowMs;
+        var next = change(current) with
+        {
+            Status = to.ToWire(),
+            UpdatedAtMs = now,
+            NextCheckAtMs = to.IsFinal() ? null : current.NextCheckAtMs ?? now + (long)FirstCheckDelay.TotalMilliseconds,
+        };
+        if (next == current)
+        {
+            return false;
+        }
+        await state.WriteOrRevertAsync(next, this);
+        return true;
+    }
+
+    private async Task<(IPaymentChannel Adapter, ChannelAccount Account)> OpenChannelAsync()
+    {
+        var s = state.State;
+        var sealedAccount = await GrainFactory.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(s.Channel, s.AccountId)).GetSealedAsync()
+            ?? throw new ChannelConfigurationException($"Channel account {s.Channel}/{s.AccountId} no longer exists.");
+        return (channels.Get(s.Channel), accounts.Open(sealedAccount));
+    }
+
+    /// <summary>
+    /// Calls the channel with the gateway's timeout. Adapters report channel outcomes as values; anything that
+    /// still escapes is, for money purposes, an unknown outcome.
+    /// </summary>
+    private async Task<T> CallChannelAsync<T>(Func<CancellationToken, Task<T>> call, Func<string, T> unknown)
+    {
+        using var timeout = new CancellationTokenSource(options.Value.ChannelTimeout);
+        try
+        {
+            return await call(timeout.Token);
+        }
+        catch (Exception ex) when (ex is not ChannelConfigurationException)
+        {
+            logger.LogWarning(ex, "Channel call for order {OrderId} ended without an answer", state.State.OrderId);
+            return unknown(ex.GetType().Name);
+        }
+    }
+}

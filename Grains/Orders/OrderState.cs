@@ -1,0 +1,70 @@
+using System.Collections.Immutable;
+using System.Text.Json.Serialization;
+
+namespace PayGateway.Orders;
+
+/// <summary>
+/// The stored state of one order: one record, one write, so everything that must change together does.
+/// Field names are the storage contract (the <c>paygw_order</c> projection reads several of them in SQL):
+/// never rename a <c>JsonPropertyName</c>; add new fields instead.
+/// </summary>
+public sealed record OrderState
+{
+    [JsonPropertyName("order_id")] public string? OrderId { get; init; }
+    [JsonPropertyName("app_id")] public string AppId { get; init; } = "";
+    [JsonPropertyName("out_trade_no")] public string OutTradeNo { get; init; } = "";
+    [JsonPropertyName("fingerprint")] public string Fingerprint { get; init; } = "";
+    [JsonPropertyName("status")] public string Status { get; init; } = "pending";
+    [JsonPropertyName("amount")] public long Amount { get; init; }
+    [JsonPropertyName("currency")] public string Currency { get; init; } = "";
+    [JsonPropertyName("subject")] public string Subject { get; init; } = "";
+    [JsonPropertyName("description")] public string? Description { get; init; }
+    [JsonPropertyName("method")] public string Method { get; init; } = "";
+    [JsonPropertyName("channel")] public string Channel { get; init; } = "";
+    [JsonPropertyName("account_id")] public string AccountId { get; init; } = "";
+    [JsonPropertyName("notify_url")] public string NotifyUrl { get; init; } = "";
+    [JsonPropertyName("return_url")] public string? ReturnUrl { get; init; }
+    [JsonPropertyName("user_ip")] public string? UserIp { get; init; }
+    [JsonPropertyName("user_id")] public string? UserId { get; init; }
+    [JsonPropertyName("product_id")] public string? ProductId { get; init; }
+    [JsonPropertyName("metadata")] public ImmutableSortedDictionary<string, string> Metadata { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>True once the channel answered the create call (accepted, paid or refused).</summary>
+    [JsonPropertyName("channel_create_answered")] public bool ChannelCreateAnswered { get; init; }
+    [JsonPropertyName("channel_trade_no")] public string? ChannelTradeNo { get; init; }
+    [JsonPropertyName("pay_data")] public StoredPayData? PayData { get; init; }
+    [JsonPropertyName("failure")] public StoredError? Failure { get; init; }
+
+    [JsonPropertyName("created_at_ms")] public long CreatedAtMs { get; init; }
+    [JsonPropertyName("updated_at_ms")] public long UpdatedAtMs { get; init; }
+    [JsonPropertyName("expires_at_ms")] public long ExpiresAtMs { get; init; }
+    [JsonPropertyName("paid_at_ms")] public long? PaidAtMs { get; init; }
+    [JsonPropertyName("closed_at_ms")] public long? ClosedAtMs { get; init; }
+
+    /// <summary>When supervision should next look at this order; null once nothing is left to do.</summary>
+    [JsonPropertyName("next_check_at_ms")] public long? NextCheckAtMs { get; init; }
+
+    [JsonIgnore] public bool Exists => OrderId is not null;
+    [JsonIgnore] public OrderStatus StatusValue => OrderStatusWire.Parse(Status);
+}
+
+public sealed record StoredPayData(
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("content")] string Content);
+
+public sealed record StoredError(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("message")] string Message);
+
+public static class OrderStatusWire
+{
+    public static OrderStatus Parse(string wire) => wire switch
+    {
+        "pending" => OrderStatus.Pending,
+        "unknown" => OrderStatus.Unknown,
+        "succeeded" => OrderStatus.Succeeded,
+        "closed" => OrderStatus.Closed,
+        "failed" => OrderStatus.Failed,
+        _ => throw new FormatException($"Unknown stored order status '{wire}'."),
+    };
+}

@@ -1,0 +1,31 @@
+namespace PayGateway.Orders;
+
+/// <summary>Stored state → the order as callers see it.</summary>
+public static class OrderStateMapping
+{
+    public static OrderView ToView(this OrderState s) => new(
+        s.OrderId!,
+        s.AppId,
+        s.OutTradeNo,
+        s.StatusValue,
+        s.Amount,
+        s.Currency,
+        s.Subject,
+        s.Description,
+        Enum.Parse<PayMethod>(s.Method),
+        s.Channel,
+        s.AccountId,
+        s.ChannelTradeNo,
+        s.PayData is { } p ? new PayData(p.Kind, p.Content) : null,
+        FromMs(s.CreatedAtMs),
+        FromMs(s.UpdatedAtMs),
+        FromMs(s.ExpiresAtMs),
+        s.PaidAtMs is { } paid ? FromMs(paid) : null,
+        s.ClosedAtMs is { } closed ? FromMs(closed) : null,
+        s.Failure is { } f ? new GatewayError(f.Code, f.Message) : null,
+        s.NotifyUrl,
+        s.ReturnUrl,
+        s.Metadata);
+
+    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+}

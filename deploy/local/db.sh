@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Makes sure a local MariaDB is installed, running and has the gateway's user, then prints nothing but errors.
+# Idempotent: safe to call before every run. Writes the connection settings to .run/db.env (not in git).
+# The password is generated once per machine: no credential lives in the repository.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+state="$root/.run"
+mkdir -p "$state"
+
+if ! command -v mariadbd >/dev/null 2>&1; then
+  echo "installing mariadb-server (apt-get)…" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq mariadb-server >/dev/null
+fi
+
+sock=/run/mysqld/mysqld.sock
+if ! mariadb-admin --socket="$sock" ping >/dev/null 2>&1; then
+  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld
+  if [ ! -d /var/lib/mysql/mysql ]; then
+    mariadb-install-db --user=mysql --datadir=/var/lib/mysql >/dev/null
+  fi
+  # Durability stays on (flush at every commit); the packet limit must hold a 1 MiB+ grain state.
+  nohup mariadbd --user=mysql --socket="$sock" --bind-address=127.0.0.1 --port=3306 \
+    --innodb-flush-log-at-trx-commit=1 --max-allowed-packet=64M --max-connections=500 \
+    --sql-mode=STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION \
+    >"$state/mariadb.log" 2>&1 &
+  for _ in $(seq 1 60); do
+    mariadb-admin --socket="$sock" ping >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  mariadb-admin --socket="$sock" ping >/dev/null 2>&1 || { echo "mariadbd did not start; see $state/mariadb.log" >&2; exit 1; }
+fi
+
+if [ ! -f "$state/db.env" ]; then
+  password="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
+  mariadb --socket="$sock" -u root <<SQL
+CREATE USER IF NOT EXISTS 'paygw'@'localhost' IDENTIFIED BY '$password';
+CREATE USER IF NOT EXISTS 'paygw'@'127.0.0.1' IDENTIFIED BY '$password';
+ALTER USER 'paygw'@'localhost' IDENTIFIED BY '$password';
+ALTER USER 'paygw'@'127.0.0.1' IDENTIFIED BY '$password';
+GRANT ALL PRIVILEGES ON \`paygw%\`.* TO 'paygw'@'localhost';
+GRANT ALL PRIVILEGES ON \`paygw%\`.* TO 'paygw'@'127.0.0.1';
+FLUSH PRIVILEGES;
+SQL
+  # Stored routines with triggers need this when binary logging is on; harmless otherwise.
+  mariadb --socket="$sock" -u root -e "SET GLOBAL log_bin_trust_function_creators = 1;" || true
+  {
+    echo "PAYGW_DB_SERVER='Server=127.0.0.1;Port=3306;User ID=paygw;Password=$password'"
+  } >"$state/db.env"
+  chmod 600 "$state/db.env"
+fi
