@@ -1,0 +1,68 @@
+using System.Net;
+using PayGateway.ChannelSimulator.Behaviour;
+using PayGateway.ChannelSimulator.Payments;
+using PayGateway.ChannelSimulator.Records;
+using PayGateway.ChannelSimulator.State;
+
+namespace PayGateway.ChannelSimulator.Endpoints;
+
+/// <summary>Unauthenticated test control under /mock/control, answered only to loopback callers.</summary>
+internal static class ControlEndpoints
+{
+    public sealed record MerchantKey(string HmacKey);
+
+    public sealed record PayAnswer(PayOutcome Outcome, SimulatorTrade Trade);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        var control = app.MapGroup("/mock/control").AddEndpointFilter(async (context, next) =>
+            IsLoopback(context.HttpContext.Connection.RemoteIpAddress) ? await next(context) : Results.StatusCode(403));
+
+        control.MapPut("/merchants/{merchantId}", (string merchantId, MerchantKey body, SimulatorControl c) =>
+        {
+            c.AddMerchant(merchantId, body.HmacKey);
+            return Results.NoContent();
+        });
+
+        control.MapPut("/behaviour", (SimulatorBehaviour body, SimulatorControl c) => Done(() => c.SetBehaviour(body)));
+        control.MapPut("/behaviour/{outTradeNo}", (string outTradeNo, SimulatorBehaviour body, SimulatorControl c) => Done(() => c.SetBehaviour(outTradeNo, body)));
+        control.MapDelete("/behaviour", (SimulatorControl c) => Done(c.ClearBehaviours));
+        control.MapDelete("/behaviour/{outTradeNo}", (string outTradeNo, SimulatorControl c) => Done(() => c.SetBehaviour(outTradeNo, null)));
+        control.MapPost("/reset", (SimulatorControl c) => Done(c.Reset));
+
+        control.MapGet("/records", (string? kind, string? out_trade_no, string? merchant_id, SimulatorControl c) =>
+            c.Records().Where(r => (kind is null || r.Kind == kind)
+                && (out_trade_no is null || r.OutTradeNo == out_trade_no)
+                && (merchant_id is null || r.MerchantId == merchant_id)).ToList());
+
+        control.MapGet("/charges", (SimulatorControl c) =>
+        {
+            var charges = c.Records().Where(r => r.Kind == RecordKind.Charge).ToList();
+            return new
+            {
+                ChargesPerOutTradeNo = charges.GroupBy(r => r.MerchantId + "/" + r.OutTradeNo).ToDictionary(g => g.Key, g => g.Count()),
+                PaidTotalPerMerchant = charges.GroupBy(r => r.MerchantId).ToDictionary(g => g.Key, g => g.Sum(r => r.Amount ?? 0)),
+            };
+        });
+
+        control.MapGet("/payments/{outTradeNo}", (string outTradeNo, string? merchant_id, SimulatorControl c) =>
+            c.FindTrade(outTradeNo, merchant_id) is { } trade ? Results.Ok(trade) : Results.NotFound());
+
+        control.MapPost("/payments/{outTradeNo}/pay", (string outTradeNo, string? merchant_id, SimulatorControl c) =>
+            c.Pay(outTradeNo, merchant_id) is { } paid
+                ? Results.Json(new PayAnswer(paid.Outcome, paid.Trade), statusCode: paid.Outcome == PayOutcome.NotPayable ? 409 : 200)
+                : Results.NotFound());
+
+        control.MapPost("/payments/{outTradeNo}/callback", async (string outTradeNo, string? merchant_id, SimulatorControl c, CancellationToken ct) =>
+            await c.SendCallbackAsync(outTradeNo, merchant_id, ct) is { } delivery ? Results.Ok(delivery) : Results.NotFound());
+    }
+
+    private static IResult Done(Action action)
+    {
+        action();
+        return Results.NoContent();
+    }
+
+    private static bool IsLoopback(IPAddress? address) =>
+        address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+}

@@ -1,0 +1,39 @@
+namespace PayGateway.ChannelSimulator.Records;
+
+/// <summary>Kinds of <see cref="SimulatorRecord"/>.</summary>
+public static class RecordKind
+{
+    /// <summary>POST /mock/v1/payments reached the simulator.</summary>
+    public const string Create = "create";
+    /// <summary>GET /mock/v1/payments/{out_trade_no}.</summary>
+    public const string Query = "query";
+    /// <summary>POST /mock/v1/payments/{out_trade_no}/close.</summary>
+    public const string Close = "close";
+    /// <summary>A trade became SUCCEEDED: money moved. Exactly one per paid trade.</summary>
+    public const string Charge = "charge";
+    /// <summary>One delivery attempt of a callback.</summary>
+    public const string CallbackSent = "callback_sent";
+}
+
+/// <summary>One channel-side event.</summary>
+/// <param name="Sequence">Increasing number, in the order the events were recorded.</param>
+/// <param name="Kind">See <see cref="RecordKind"/>.</param>
+/// <param name="MerchantId">Merchant the call was made for (empty if the caller was not identified).</param>
+/// <param name="OutTradeNo">The merchant's order number, when known.</param>
+/// <param name="TradeNo">The simulator's trade number, when one exists.</param>
+/// <param name="Amount">Amount in minor units, when known (for callbacks: the amount sent).</param>
+/// <param name="Currency">Currency, when known.</param>
+/// <param name="Timestamp">When it was recorded.</param>
+/// <param name="ResponseStatus">HTTP status answered (API calls) or received (callbacks); 0 when there was none.</param>
+/// <param name="Result">Trade status, error code, or callback result (<c>ACK</c>, <c>NO_ACK</c>, <c>ERROR</c>).</param>
+public sealed record SimulatorRecord(
+    long Sequence,
+    string Kind,
+    string MerchantId,
+    string? OutTradeNo,
+    string? TradeNo,
+    long? Amount,
+    string? Currency,
+    DateTimeOffset Timestamp,
+    int ResponseStatus,
+    string? Result);

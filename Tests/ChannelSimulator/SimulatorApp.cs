@@ -1,0 +1,52 @@
+using PayGateway.ChannelSimulator.Behaviour;
+using PayGateway.ChannelSimulator.Callbacks;
+using PayGateway.ChannelSimulator.Endpoints;
+using PayGateway.ChannelSimulator.Payments;
+using PayGateway.ChannelSimulator.Protocol;
+using PayGateway.ChannelSimulator.Records;
+using PayGateway.ChannelSimulator.State;
+
+namespace PayGateway.ChannelSimulator;
+
+/// <summary>Wires the simulator into a web application; shared by the standalone program and <see cref="SimulatorHost"/>.</summary>
+public static class SimulatorApp
+{
+    /// <summary>Builds the application. Merchants come from <paramref name="options"/> and from configuration <c>Simulator:Merchants:&lt;merchant_id&gt;</c>.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder, SimulatorOptions options)
+    {
+        foreach (var merchant in builder.Configuration.GetSection("Simulator:Merchants").GetChildren())
+        {
+            if (!string.IsNullOrEmpty(merchant.Value))
+            {
+                options.Merchants[merchant.Key] = merchant.Value;
+            }
+        }
+
+        var services = builder.Services;
+        services.ConfigureHttpJsonOptions(o => SimulatorJson.Configure(o.SerializerOptions));
+        services.AddSingleton(options);
+        services.AddSingleton(options.TimeProvider);
+        services.AddSingleton(_ =>
+        {
+            var registry = new MerchantRegistry();
+            foreach (var (id, key) in options.Merchants)
+            {
+                registry.Set(id, key);
+            }
+            return registry;
+        });
+        services.AddSingleton<TradeStore>();
+        services.AddSingleton<BehaviourRegistry>();
+        services.AddSingleton<RecordLog>();
+        services.AddSingleton<CallbackSender>();
+        services.AddSingleton<TradeOperations>();
+        services.AddSingleton<SimulatorControl>();
+        services.AddSingleton<PaymentApi>();
+
+        var app = builder.Build();
+        PaymentApi.Map(app);
+        CashierEndpoints.Map(app);
+        ControlEndpoints.Map(app);
+        return app;
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using PayGateway.ChannelSimulator.Behaviour;
+using PayGateway.ChannelSimulator.Callbacks;
+using PayGateway.ChannelSimulator.Payments;
+using PayGateway.ChannelSimulator.Records;
+using PayGateway.ChannelSimulator.State;
+
+namespace PayGateway.ChannelSimulator;
+
+/// <summary>
+/// The simulator running inside a test process: real Kestrel on loopback (port chosen by the OS), with in-process
+/// access to its records and behaviour. Dispose it to stop it.
+/// </summary>
+public sealed class SimulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly SimulatorControl _control;
+
+    private SimulatorHost(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        _control = app.Services.GetRequiredService<SimulatorControl>();
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>Root address, e.g. <c>http://127.0.0.1:53123/</c> (the channel account's BaseUrl).</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Starts a simulator bound to <see cref="SimulatorOptions.Url"/> (default http://127.0.0.1:0).</summary>
+    public static async Task<SimulatorHost> StartAsync(SimulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new SimulatorOptions();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseUrls(options.Url);
+        builder.Logging.ClearProviders();
+        var app = SimulatorApp.Build(builder, options);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new SimulatorHost(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    /// <summary>Registers (or replaces) a merchant and its hmac_key while running.</summary>
+    public void AddMerchant(string merchantId, string hmacKey) => _control.AddMerchant(merchantId, hmacKey);
+
+    /// <summary>Behaviour for every call not covered by a per-out_trade_no behaviour; null clears it.</summary>
+    public void SetBehaviour(SimulatorBehaviour? behaviour) => _control.SetBehaviour(behaviour);
+
+    /// <summary>Behaviour for calls and callbacks about one out_trade_no; null clears it.</summary>
+    public void SetBehaviour(string outTradeNo, SimulatorBehaviour? behaviour) => _control.SetBehaviour(outTradeNo, behaviour);
+
+    public void ClearBehaviours() => _control.ClearBehaviours();
+
+    /// <summary>Forgets behaviours, trades and records; merchants stay.</summary>
+    public void Reset() => _control.Reset();
+
+    /// <summary>Every recorded call and side effect so far, oldest first.</summary>
+    public IReadOnlyList<SimulatorRecord> Records => _control.Records();
+
+    public IReadOnlyList<SimulatorRecord> RecordsFor(string outTradeNo) => [.. Records.Where(r => r.OutTradeNo == outTradeNo)];
+
+    public int ChargeCount(string outTradeNo, string? merchantId = null) => _control.ChargeCount(outTradeNo, merchantId);
+
+    public long PaidTotal(string merchantId) => _control.PaidTotal(merchantId);
+
+    public SimulatorTrade? FindTrade(string outTradeNo, string? merchantId = null) => _control.FindTrade(outTradeNo, merchantId);
+
+    /// <summary>Pays the trade as the cashier's Pay button would (charge recorded, callback sent in the background).</summary>
+    public (PayOutcome Outcome, SimulatorTrade Trade) Pay(string outTradeNo, string? merchantId = null) =>
+        _control.Pay(outTradeNo, merchantId) ?? throw new InvalidOperationException($"The simulator has no (unique) trade '{outTradeNo}'.");
+
+    /// <summary>(Re)sends the trade's callback in its current state and waits until it is acknowledged or retries run out.</summary>
+    public async Task<CallbackDelivery> SendCallbackAsync(string outTradeNo, string? merchantId = null, CancellationToken cancellationToken = default) =>
+        await _control.SendCallbackAsync(outTradeNo, merchantId, cancellationToken)
+            ?? throw new InvalidOperationException($"The simulator has no (unique) trade '{outTradeNo}'.");
+
+    /// <summary>Waits until a record matching <paramref name="predicate"/> exists (e.g. a callback delivered in the background).</summary>
+    public async Task<SimulatorRecord> WaitForRecordAsync(Func<SimulatorRecord, bool> predicate, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (Records.FirstOrDefault(predicate) is { } record)
+            {
+                return record;
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"No matching simulator record within {timeout}.");
+            }
+            await Task.Delay(10);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Stopping releases hanging requests; disposing the services stops callback deliveries still retrying.
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

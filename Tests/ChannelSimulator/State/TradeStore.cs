@@ -1,0 +1,124 @@
+using PayGateway.ChannelSimulator.Protocol;
+
+namespace PayGateway.ChannelSimulator.State;
+
+internal enum CreateOutcome { Created, Existing, Conflict }
+
+/// <summary>What paying a trade did: paid it now, found it paid already, or found it closed/failed.</summary>
+public enum PayOutcome { Paid, AlreadyPaid, NotPayable }
+
+internal enum CloseOutcome { Closed, AlreadyPaid }
+
+/// <summary>All trades in memory, keyed by (merchant_id, out_trade_no) and by trade_no. One lock for everything.</summary>
+internal sealed class TradeStore(TimeProvider time)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Merchant, string OutTradeNo), Trade> _byOrder = [];
+    private readonly Dictionary<string, Trade> _byTradeNo = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    /// <summary>Creates the trade, or returns the existing one when the content matches (idempotent create).</summary>
+    public (CreateOutcome Outcome, SimulatorTrade Trade) CreateOrGet(string merchantId, CreatePaymentBody body, string initialStatus)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            if (_byOrder.TryGetValue((merchantId, body.OutTradeNo!), out var existing))
+            {
+                var s = Refresh(existing, now);
+                var same = s.Amount == body.Amount && s.Currency == body.Currency && s.Method == body.Method && s.Subject == body.Subject;
+                return (same ? CreateOutcome.Existing : CreateOutcome.Conflict, s);
+            }
+            var tradeNo = $"MT{now:yyyyMMdd}{++_sequence:D8}";
+            var paidAt = initialStatus == TradeStatus.Succeeded ? now : (DateTimeOffset?)null;
+            var trade = new Trade(new SimulatorTrade(
+                merchantId, body.OutTradeNo!, tradeNo, body.Amount!.Value, body.Currency!, body.Subject!, body.Method!,
+                new Uri(body.NotifyUrl!), body.ReturnUrl, body.ExpireAt!.Value, initialStatus, now, paidAt));
+            _byOrder[(merchantId, trade.OutTradeNo)] = trade;
+            _byTradeNo[tradeNo] = trade;
+            return (CreateOutcome.Created, trade.Snapshot);
+        }
+    }
+
+    public SimulatorTrade? Find(string merchantId, string outTradeNo)
+    {
+        lock (_lock)
+        {
+            return _byOrder.TryGetValue((merchantId, outTradeNo), out var t) ? Refresh(t, time.GetUtcNow()) : null;
+        }
+    }
+
+    /// <summary>Finds by out_trade_no alone (control API). Null when absent or when several merchants use it.</summary>
+    public SimulatorTrade? FindAnyMerchant(string outTradeNo)
+    {
+        lock (_lock)
+        {
+            var matches = _byOrder.Values.Where(t => t.OutTradeNo == outTradeNo).Take(2).ToList();
+            return matches.Count == 1 ? Refresh(matches[0], time.GetUtcNow()) : null;
+        }
+    }
+
+    public SimulatorTrade? FindByTradeNo(string tradeNo)
+    {
+        lock (_lock)
+        {
+            return _byTradeNo.TryGetValue(tradeNo, out var t) ? Refresh(t, time.GetUtcNow()) : null;
+        }
+    }
+
+    /// <summary>PENDING → SUCCEEDED. A trade already paid is reported, never paid twice.</summary>
+    public (PayOutcome Outcome, SimulatorTrade Trade) Pay(string tradeNo)
+    {
+        var now = time.GetUtcNow();
+        lock (_lock)
+        {
+            var trade = _byTradeNo[tradeNo];
+            var s = Refresh(trade, now);
+            if (s.Status == TradeStatus.Succeeded)
+            {
+                return (PayOutcome.AlreadyPaid, s);
+            }
+            if (s.Status != TradeStatus.Pending)
+            {
+                return (PayOutcome.NotPayable, s);
+            }
+            trade.Snapshot = s with { Status = TradeStatus.Succeeded, PaidAt = now };
+            return (PayOutcome.Paid, trade.Snapshot);
+        }
+    }
+
+    /// <summary>Any unpaid trade becomes CLOSED; a paid one stays paid.</summary>
+    public (CloseOutcome Outcome, SimulatorTrade Trade) Close(string tradeNo)
+    {
+        lock (_lock)
+        {
+            var trade = _byTradeNo[tradeNo];
+            var s = Refresh(trade, time.GetUtcNow());
+            if (s.Status == TradeStatus.Succeeded)
+            {
+                return (CloseOutcome.AlreadyPaid, s);
+            }
+            trade.Snapshot = s with { Status = TradeStatus.Closed };
+            return (CloseOutcome.Closed, trade.Snapshot);
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _byOrder.Clear();
+            _byTradeNo.Clear();
+        }
+    }
+
+    // A pending trade past its expire_at closes itself the next time anyone looks at it.
+    private static SimulatorTrade Refresh(Trade trade, DateTimeOffset now)
+    {
+        if (trade.Snapshot.Status == TradeStatus.Pending && now >= trade.Snapshot.ExpireAt)
+        {
+            trade.Snapshot = trade.Snapshot with { Status = TradeStatus.Closed };
+        }
+        return trade.Snapshot;
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.DependencyInjection;
+using PayGateway.ChannelSimulator;
+using PayGateway.Channels;
+using PayGateway.Channels.Mock;
+
+namespace PayGateway.Tests.Channels.Mock;
+
+/// <summary>
+/// One simulator, one callback receiver and a <see cref="MockChannel"/> talking to them over loopback HTTP.
+/// Each test gets its own, so tests do not share trades, behaviours or records.
+/// </summary>
+public sealed class MockChannelHarness : IAsyncDisposable
+{
+    public const string MerchantId = "m100";
+    public const string HmacKey = "test-hmac-key-m100";
+    public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly ServiceProvider _services;
+
+    private MockChannelHarness(SimulatorHost simulator, ServiceProvider services, MockChannel channel)
+    {
+        Simulator = simulator;
+        _services = services;
+        Channel = channel;
+    }
+
+    public SimulatorHost Simulator { get; }
+
+    public MockChannel Channel { get; }
+
+    public CallbackReceiver Callbacks { get; private set; } = null!;
+
+    public ChannelAccount Account { get; private set; } = null!;
+
+    public static async Task<MockChannelHarness> StartAsync()
+    {
+        var options = new SimulatorOptions { CallbackRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)] };
+        options.Merchants[MerchantId] = HmacKey;
+        var simulator = await SimulatorHost.StartAsync(options);
+        var services = new ServiceCollection().AddHttpClient("channel.mock", c => c.Timeout = ClientTimeout).Services.BuildServiceProvider();
+        var channel = new MockChannel(services.GetRequiredService<IHttpClientFactory>(), TimeProvider.System);
+        var harness = new MockChannelHarness(simulator, services, channel);
+        harness.Callbacks = await CallbackReceiver.StartAsync(channel, () => harness.Account);
+        harness.Account = AccountFor(simulator.BaseAddress, harness.Callbacks.NotifyUrl, HmacKey);
+        return harness;
+    }
+
+    public static ChannelAccount AccountFor(Uri baseUrl, Uri notifyUrl, string hmacKey) => new(
+        "mock", "acc-1", baseUrl,
+        new Dictionary<string, string> { ["merchant_id"] = MerchantId },
+        new Dictionary<string, string> { ["hmac_key"] = hmacKey },
+        notifyUrl);
+
+    public static ChannelPaymentRequest Request(string orderId, PayMethod method = PayMethod.QR_CODE, long amount = 1234, string? authCode = null) =>
+        new(orderId, amount, "CNY", "Test order", null, method, DateTimeOffset.UtcNow.AddMinutes(15), "https://shop.example/return", null, null, null, authCode);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Simulator.DisposeAsync();
+        await Callbacks.DisposeAsync();
+        await _services.DisposeAsync();
+    }
+}
