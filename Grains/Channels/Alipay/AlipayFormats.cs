@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace PayGateway.Channels.Alipay;
+
+/// <summary>Alipay's wire formats for money and time.</summary>
+public static class AlipayFormats
+{
+    private const string TimeFormat = "yyyy-MM-dd HH:mm:ss";
+
+    // Alipay timestamps are Beijing time without an offset; China has no daylight saving, so a fixed offset is exact.
+    private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
+
+    /// <summary>Minor units (fen) to Alipay's yuan string with two decimals: 1 → <c>0.01</c>.</summary>
+    public static string ToYuan(long fen) =>
+        fen >= 0
+            ? (fen / 100m).ToString("0.00", CultureInfo.InvariantCulture)
+            : throw new ArgumentOutOfRangeException(nameof(fen), fen, "Amounts are never negative.");
+
+    /// <summary>Alipay's yuan string to minor units; fails for anything that is not a whole number of fen.</summary>
+    public static bool TryParseYuan(string? yuan, out long fen)
+    {
+        fen = 0;
+        if (!decimal.TryParse(yuan, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        {
+            return false;
+        }
+
+        var minor = value * 100m;
+        if (minor != decimal.Truncate(minor) || minor > long.MaxValue)
+        {
+            return false;
+        }
+
+        fen = (long)minor;
+        return true;
+    }
+
+    public static string ToBeijingTime(DateTimeOffset instant) =>
+        instant.ToOffset(BeijingOffset).ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    public static bool TryParseBeijingTime(string? text, [NotNullWhen(true)] out DateTimeOffset? instant)
+    {
+        instant = null;
+        if (!DateTime.TryParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local))
+        {
+            return false;
+        }
+
+        instant = new DateTimeOffset(local, BeijingOffset);
+        return true;
+    }
+}
