@@ -4,6 +4,8 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using PayGateway.Channels;
+using PayGateway.Channels.Alipay;
+using PayGateway.Channels.Mock;
 using PayGateway.Ids;
 using PayGateway.Security;
 
@@ -26,6 +28,8 @@ public static class GatewayServices
         services.AddSingleton<ChannelAccountOpener>();
         services.AddSingleton<IIdNodeStore>(_ => new MySqlIdNodeStore(connectionString));
         services.AddSingleton<OrderIdGenerator>();
+        services.AddPaymentChannel<MockChannel>("mock");
+        services.AddPaymentChannel<AlipayChannel>("alipay");
         return services;
     }
 

@@ -58,6 +58,8 @@ public class GatewayFixture : IAsyncLifetime
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ClusterId = ClusterId;
         builder.Options.ServiceId = ServiceId;
+        // Real sockets: the API host under test is a separate Orleans client and cannot use the in-memory transport.
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(Settings));
         builder.AddSiloBuilderConfigurator<GatewaySiloConfigurator>();
         builder.AddClientBuilderConfigurator<GatewayClientConfigurator>();

@@ -1,0 +1,84 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using PayGateway.ChannelSimulator;
+
+namespace PayGateway.Tests.Infrastructure;
+
+/// <summary>
+/// A gateway plus the channel simulator on loopback, with a mock channel account and two merchant apps
+/// (one HMAC, one RSA) configured through the admin API, exactly as an operator would.
+/// </summary>
+public class PaymentFixture : GatewayFixture
+{
+    public const string MockMerchantId = "sim-merchant-1";
+    public const string MockAccountId = "mock-acc-1";
+    public const string HmacAppId = "app_hmac";
+    public const string RsaAppId = "app_rsa";
+
+    public SimulatorHost Simulator { get; private set; } = null!;
+    public byte[] HmacSecret { get; } = Encoding.UTF8.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
+    public RSA MerchantKey { get; } = RSA.Create(2048);
+    public string WebhookSecret { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    public override async Task InitializeAsync()
+    {
+        var options = new SimulatorOptions { CallbackRetryDelays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)] };
+        var mockKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        options.Merchants[MockMerchantId] = mockKey;
+        Simulator = await SimulatorHost.StartAsync(options);
+        await base.InitializeAsync();
+
+        using var admin = OperatorClient();
+        await EnsureOk(await admin.PutAsJsonAsync($"/admin/v1/channel-accounts/mock/{MockAccountId}", new
+        {
+            base_url = Simulator.BaseAddress.ToString(),
+            settings = new Dictionary<string, string> { ["merchant_id"] = MockMerchantId },
+            secrets = new Dictionary<string, string> { ["hmac_key"] = mockKey },
+            enabled_methods = new[] { "WEB", "WAP", "APP", "SDK", "SERVER", "QR_CODE" },
+            enabled = true,
+        }));
+        var routes = new[] { new { channel = "mock", account_id = MockAccountId } };
+        await EnsureOk(await admin.PutAsJsonAsync($"/admin/v1/apps/{HmacAppId}", new
+        {
+            name = "HMAC test shop", auth_scheme = "HMAC", hmac_secret = Encoding.UTF8.GetString(HmacSecret),
+            webhook_secret = WebhookSecret, channels = routes, enabled = true,
+        }));
+        await EnsureOk(await admin.PutAsJsonAsync($"/admin/v1/apps/{RsaAppId}", new
+        {
+            name = "RSA test shop", auth_scheme = "RSA", public_key_pem = MerchantKey.ExportSubjectPublicKeyInfoPem(),
+            webhook_secret = WebhookSecret, channels = routes, enabled = true,
+        }));
+    }
+
+    public MerchantClient HmacMerchant() => new(Api.CreateClient(), HmacAppId, hmacSecret: HmacSecret);
+
+    public MerchantClient RsaMerchant() => new(Api.CreateClient(), RsaAppId, privateKey: MerchantKey);
+
+    public Task<long> OrderRowCountAsync() => Database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_order");
+
+    public static object NewOrder(string? outTradeNo = null, long amount = 1234, string method = "QR_CODE", string? authCode = null) => new
+    {
+        out_trade_no = outTradeNo ?? $"T{Guid.NewGuid():N}",
+        amount,
+        currency = "CNY",
+        subject = "Test order",
+        method,
+        notify_url = "http://merchant.test/notify",
+        auth_code = authCode,
+    };
+
+    private static async Task EnsureOk(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Fixture set-up failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Simulator.DisposeAsync();
+    }
+}
