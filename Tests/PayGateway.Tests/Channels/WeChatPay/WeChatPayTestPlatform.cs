@@ -15,7 +15,8 @@ internal sealed class WeChatPayTestPlatform : IDisposable
 
     public WeChatPayTestPlatform(byte[] serial, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
-        Key = RSA.Create(2048);
+        Key = RSA.Create();
+        Key.ImportPkcs8PrivateKey(KeysBySerial.GetOrAdd(Convert.ToHexString(serial), _ => NewKey()), out _);
         var request = new CertificateRequest("CN=Test WeChat Pay Platform", Key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         Certificate = request.Create(
             new X500DistinguishedName("CN=Test WeChat Pay CA"),
@@ -24,6 +25,10 @@ internal sealed class WeChatPayTestPlatform : IDisposable
             notAfter,
             serial);
     }
+
+    // RSA key generation dominates test time on a small machine; one key per serial keeps "different serial,
+    // different key" true while generating each key once per run.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> KeysBySerial = new();
 
     public RSA Key { get; }
 
@@ -55,6 +60,12 @@ internal sealed class WeChatPayTestPlatform : IDisposable
             "{\"id\":\"EV-2018022511223320873\",\"create_time\":\"2015-05-20T13:29:35+08:00\",\"resource_type\":\"encrypt-resource\","
             + "\"event_type\":\"TRANSACTION.SUCCESS\",\"summary\":\"支付成功\",\"resource\":{\"original_type\":\"transaction\","
             + $"\"algorithm\":\"{algorithm}\",\"ciphertext\":\"{ciphertext}\",\"associated_data\":\"{associatedData}\",\"nonce\":\"{nonce}\"}}}}");
+    }
+
+    private static byte[] NewKey()
+    {
+        using var rsa = RSA.Create(2048);
+        return rsa.ExportPkcs8PrivateKey();
     }
 
     public void Dispose()
