@@ -117,14 +117,17 @@ public sealed class WeChatPayChannel : IPaymentChannel
                 return ChannelQueryResult.Unknown("WeChat Pay answered the query with a different or unreadable order.");
             }
 
+            var state = WeChatPayTradeStates.ToChannelState(transaction.TradeState);
+            // WeChat's own state and text only explain the outcomes a person may need to look into.
+            var explain = state is ChannelTradeState.Failed or ChannelTradeState.Unknown;
             return new ChannelQueryResult(
-                WeChatPayTradeStates.ToChannelState(transaction.TradeState),
+                state,
                 transaction.TransactionId,
                 transaction.Amount?.Total,
                 transaction.Amount?.Currency,
                 transaction.SuccessTime,
-                ErrorCode: transaction.TradeState,
-                ErrorMessage: transaction.TradeStateDesc);
+                ErrorCode: explain ? transaction.TradeState : null,
+                ErrorMessage: explain ? transaction.TradeStateDesc : null);
         }
 
         var (code, message) = response.Error();

@@ -298,7 +298,19 @@ public sealed class WeChatPayChannelTests : IDisposable
 
         Assert.Equal(new ChannelQueryResult(
             ChannelTradeState.Succeeded, "4200001234202611260000000001", 100, "CNY",
-            new DateTimeOffset(2026, 11, 26, 18, 1, 2, TimeSpan.FromHours(8)), "SUCCESS", "支付成功"), result);
+            new DateTimeOffset(2026, 11, 26, 18, 1, 2, TimeSpan.FromHours(8))), result);
+    }
+
+    [Fact]
+    public async Task Query_PayError_ExplainsWithWeChatStateAndText()
+    {
+        _server.Respond = (_, _) => (HttpStatusCode.OK, Transaction("P202611260001", "PAYERROR").Replace("支付成功", "支付失败，请重新下单", StringComparison.Ordinal));
+
+        var result = await _channel.QueryPaymentAsync(_account, "P202611260001", CancellationToken.None);
+
+        Assert.Equal(ChannelTradeState.Failed, result.State);
+        Assert.Equal("PAYERROR", result.ErrorCode);
+        Assert.Equal("支付失败，请重新下单", result.ErrorMessage);
     }
 
     [Fact]
