@@ -1,0 +1,319 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace PayGateway.Channels.WeChatPay;
+
+/// <summary>
+/// WeChat Pay API v3 (direct merchant): Native (QR), JSAPI, H5 and App payments, query by out_trade_no, close,
+/// and payment callbacks.
+/// </summary>
+/// <remarks>
+/// Settings: <c>mchid</c>, <c>appid</c>, <c>serial_no</c> (merchant certificate serial); optional
+/// <c>wechatpay_public_key_id</c> + <c>wechatpay_public_key</c> for merchants in public-key mode.
+/// Secrets: <c>private_key</c> (merchant API key PEM), <c>apiv3_key</c>.
+/// </remarks>
+public sealed class WeChatPayChannel : IPaymentChannel
+{
+    public const string ChannelName = "wechatpay";
+
+    // Codes after which WeChat has certainly not created a payable order. Everything else that is not a clear
+    // success (rate limits, system errors, duplicate order numbers, unfamiliar codes) stays Unknown so the caller
+    // queries instead of assuming. The list follows WeChat's error documentation, not a test vector.
+    private static readonly HashSet<string> DefinitiveRefusals = new(StringComparer.Ordinal)
+    {
+        "PARAM_ERROR", "SIGN_ERROR", "NOAUTH", "APPID_MCHID_NOT_MATCH", "MCH_NOT_EXISTS", "ORDER_CLOSED",
+    };
+
+    private static readonly HashSet<string> NotFoundCodes = new(StringComparer.Ordinal) { "ORDER_NOT_EXIST", "ORDERNOTEXIST" };
+
+    // WeChat reads JSON escapes fine, but unescaped UTF-8 keeps request bodies readable in its merchant console;
+    // HTML-safety escaping is irrelevant for an API body.
+    private static readonly JsonSerializerOptions BodyJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>WeChat's limit for <c>description</c>.</summary>
+    private const int MaxDescriptionLength = 127;
+
+    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
+    private readonly WeChatPayApiClient _api;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<WeChatPayChannel> _logger;
+
+    public WeChatPayChannel(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger<WeChatPayChannel> logger)
+    {
+        ArgumentNullException.ThrowIfNull(httpClientFactory);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _api = new WeChatPayApiClient(httpClientFactory, timeProvider, new WeChatPayPlatformKeyCache(), logger, WeChatPaySignatureVerifier.DefaultMaxClockSkew);
+    }
+
+    public string Name => ChannelName;
+
+    public IReadOnlyCollection<PayMethod> SupportedMethods { get; } = [PayMethod.QR_CODE, PayMethod.SDK, PayMethod.WAP, PayMethod.APP];
+
+    /// <summary>
+    /// Downloads the account's platform certificates ahead of the first callback. Callbacks are parsed
+    /// synchronously and cannot download, so without a warm-up the first callback after a restart is refused
+    /// (WeChat retries it).
+    /// </summary>
+    public Task WarmUpAsync(ChannelAccount account, CancellationToken cancellationToken) =>
+        _api.EnsureCertificatesAsync(WeChatPayMerchant.From(account), cancellationToken);
+
+    public async Task<ChannelPaymentResult> CreatePaymentAsync(ChannelAccount account, ChannelPaymentRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var merchant = WeChatPayMerchant.From(account);
+        if (Reject(request) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var (path, body) = BuildOrder(merchant, request);
+        var response = await _api.SendAsync(merchant, HttpMethod.Post, path, Encoding.UTF8.GetBytes(body.ToJsonString(BodyJson)), cancellationToken).ConfigureAwait(false);
+        if (!response.IsVerified)
+        {
+            return ChannelPaymentResult.Unknown(response.Describe());
+        }
+
+        if (response.StatusCode == 200)
+        {
+            var payData = PayDataFrom(merchant, request, response);
+            return payData is null
+                ? ChannelPaymentResult.Unknown("WeChat Pay accepted the order but returned no payment parameters.")
+                : new ChannelPaymentResult(ChannelOutcome.Accepted, PayData: payData);
+        }
+
+        var (code, message) = response.Error();
+        if (response.StatusCode is >= 400 and < 500 && code is not null && DefinitiveRefusals.Contains(code))
+        {
+            return new ChannelPaymentResult(ChannelOutcome.Failed, ErrorCode: code, ErrorMessage: message);
+        }
+
+        return new ChannelPaymentResult(ChannelOutcome.Unknown, ErrorCode: code ?? "CHANNEL_UNKNOWN", ErrorMessage: message ?? response.Describe());
+    }
+
+    public async Task<ChannelQueryResult> QueryPaymentAsync(ChannelAccount account, string orderId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(orderId);
+        var merchant = WeChatPayMerchant.From(account);
+        var path = $"/v3/pay/transactions/out-trade-no/{Uri.EscapeDataString(orderId)}?mchid={Uri.EscapeDataString(merchant.MchId)}";
+        var response = await _api.SendAsync(merchant, HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsVerified)
+        {
+            return ChannelQueryResult.Unknown(response.Describe());
+        }
+
+        if (response.StatusCode == 200)
+        {
+            if (!WeChatPayTransaction.TryParse(Encoding.UTF8.GetString(response.Body), out var transaction)
+                || transaction.OutTradeNo != orderId || transaction.MchId != merchant.MchId)
+            {
+                return ChannelQueryResult.Unknown("WeChat Pay answered the query with a different or unreadable order.");
+            }
+
+            var state = WeChatPayTradeStates.ToChannelState(transaction.TradeState);
+            // WeChat's own state and text only explain the outcomes a person may need to look into.
+            var explain = state is ChannelTradeState.Failed or ChannelTradeState.Unknown;
+            return new ChannelQueryResult(
+                state,
+                transaction.TransactionId,
+                transaction.Amount?.Total,
+                transaction.Amount?.Currency,
+                transaction.SuccessTime,
+                ErrorCode: explain ? transaction.TradeState : null,
+                ErrorMessage: explain ? transaction.TradeStateDesc : null);
+        }
+
+        var (code, message) = response.Error();
+        if (response.StatusCode == 404 && code is not null && NotFoundCodes.Contains(code))
+        {
+            return new ChannelQueryResult(ChannelTradeState.NotFound, ErrorCode: code, ErrorMessage: message);
+        }
+
+        return new ChannelQueryResult(ChannelTradeState.Unknown, ErrorCode: code ?? "CHANNEL_UNKNOWN", ErrorMessage: message ?? response.Describe());
+    }
+
+    public async Task<ChannelCloseResult> ClosePaymentAsync(ChannelAccount account, string orderId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(orderId);
+        var merchant = WeChatPayMerchant.From(account);
+        var path = $"/v3/pay/transactions/out-trade-no/{Uri.EscapeDataString(orderId)}/close";
+        var body = new JsonObject { ["mchid"] = merchant.MchId }.ToJsonString(BodyJson);
+        var response = await _api.SendAsync(merchant, HttpMethod.Post, path, Encoding.UTF8.GetBytes(body), cancellationToken).ConfigureAwait(false);
+        if (!response.IsVerified)
+        {
+            return new ChannelCloseResult(ChannelTradeState.Unknown, "CHANNEL_UNKNOWN", response.Describe());
+        }
+
+        if (response.StatusCode is 204 or 200)
+        {
+            return new ChannelCloseResult(ChannelTradeState.Closed);
+        }
+
+        // The refusal codes (already paid, already closed, not found …) are documented loosely; the order's
+        // actual state is what the caller needs, so ask for it.
+        var (code, message) = response.Error();
+        var query = await QueryPaymentAsync(account, orderId, cancellationToken).ConfigureAwait(false);
+        return new ChannelCloseResult(query.State, code ?? query.ErrorCode, message ?? query.ErrorMessage);
+    }
+
+    public ChannelCallbackParseResult ParseCallback(ChannelAccount account, ChannelCallbackRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var merchant = WeChatPayMerchant.From(account);
+        var signed = WeChatPaySignedMessage.FromHeaders(request.Headers, request.Body);
+        var result = WeChatPayNotification.OpenTransaction(signed, _api.Verifier(merchant), merchant.ApiV3Key, out var transaction);
+
+        if (result.Verification?.Status == WeChatPayVerificationStatus.UnknownSerial)
+        {
+            // The callback is refused now and WeChat retries it; by then the download has usually finished.
+            _ = RefreshInBackgroundAsync(merchant);
+        }
+
+        if (!result.IsVerified)
+        {
+            var code = result.Status == WeChatPayNotificationStatus.SignatureInvalid
+                ? "INVALID_SIGNATURE"
+                : "INVALID_NOTIFICATION";
+            return ChannelCallbackParseResult.Rejected(code, result.Reason ?? result.Status.ToString());
+        }
+
+        if (result.Envelope?.EventType is not { } eventType || !eventType.StartsWith("TRANSACTION.", StringComparison.Ordinal))
+        {
+            return ChannelCallbackParseResult.Rejected("UNSUPPORTED_EVENT", $"Not a payment notification: '{result.Envelope?.EventType}'.");
+        }
+
+        if (transaction!.MchId != merchant.MchId)
+        {
+            return ChannelCallbackParseResult.Rejected("MERCHANT_MISMATCH", "The notification is for another merchant id.");
+        }
+
+        if (transaction.Amount is not { } amount)
+        {
+            return ChannelCallbackParseResult.Rejected("INVALID_NOTIFICATION", "The notification carries no amount.");
+        }
+
+        return ChannelCallbackParseResult.Accepted(new ChannelCallback(
+            transaction.OutTradeNo,
+            WeChatPayTradeStates.ToChannelState(transaction.TradeState),
+            transaction.TransactionId,
+            amount.Total,
+            amount.Currency,
+            transaction.MchId,
+            transaction.SuccessTime,
+            result.Envelope.Id));
+    }
+
+    public ChannelCallbackReply ReplyToCallback(bool accepted) => accepted
+        ? new ChannelCallbackReply(200, "application/json", "{\"code\":\"SUCCESS\",\"message\":\"成功\"}")
+        // Any non-2xx makes WeChat retry on its schedule, which is what a refused callback needs.
+        : new ChannelCallbackReply(500, "application/json", "{\"code\":\"FAIL\",\"message\":\"失败\"}");
+
+    private static ChannelPaymentResult? Reject(ChannelPaymentRequest request)
+    {
+        // Checked before anything is sent, so "Failed" is certain: nothing exists at WeChat.
+        string? problem = request switch
+        {
+            { Amount: <= 0 } => "Amount must be positive.",
+            _ when !string.Equals(request.Currency, "CNY", StringComparison.OrdinalIgnoreCase) => "WeChat Pay (domestic) only takes CNY.",
+            { Method: PayMethod.SDK, UserId: null or "" } => "JSAPI payments need the payer's openid (UserId).",
+            { Method: PayMethod.WAP, UserIp: null or "" } => "H5 payments need the payer's IP (UserIp).",
+            { Method: not (PayMethod.QR_CODE or PayMethod.SDK or PayMethod.WAP or PayMethod.APP) } => $"Method {request.Method} is not supported by WeChat Pay.",
+            _ => null,
+        };
+        return problem is null ? null : new ChannelPaymentResult(ChannelOutcome.Failed, ErrorCode: "INVALID_REQUEST", ErrorMessage: problem);
+    }
+
+    private static (string Path, JsonObject Body) BuildOrder(WeChatPayMerchant merchant, ChannelPaymentRequest request)
+    {
+        var description = request.Subject;
+        if (description.Length > MaxDescriptionLength)
+        {
+            // Never cut between the halves of a surrogate pair: WeChat would reject the invalid UTF-8.
+            var cut = char.IsHighSurrogate(description[MaxDescriptionLength - 1]) ? MaxDescriptionLength - 1 : MaxDescriptionLength;
+            description = description[..cut];
+        }
+
+        var body = new JsonObject
+        {
+            ["appid"] = merchant.AppId,
+            ["mchid"] = merchant.MchId,
+            ["description"] = description,
+            ["out_trade_no"] = request.OrderId,
+            ["time_expire"] = request.ExpiresAt.ToOffset(ChinaStandardTime).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+            ["notify_url"] = merchant.Account.NotifyUrl.AbsoluteUri,
+            ["amount"] = new JsonObject { ["total"] = request.Amount, ["currency"] = "CNY" },
+        };
+
+        switch (request.Method)
+        {
+            case PayMethod.SDK:
+                body["payer"] = new JsonObject { ["openid"] = request.UserId };
+                return ("/v3/pay/transactions/jsapi", body);
+            case PayMethod.WAP:
+                body["scene_info"] = new JsonObject
+                {
+                    ["payer_client_ip"] = request.UserIp,
+                    ["h5_info"] = new JsonObject { ["type"] = "Wap" },
+                };
+                return ("/v3/pay/transactions/h5", body);
+            case PayMethod.APP:
+                return ("/v3/pay/transactions/app", body);
+            default:
+                return ("/v3/pay/transactions/native", body);
+        }
+    }
+
+    private PayData? PayDataFrom(WeChatPayMerchant merchant, ChannelPaymentRequest request, WeChatPayApiResponse response)
+    {
+        switch (request.Method)
+        {
+            case PayMethod.QR_CODE:
+                return response.ReadString("code_url") is { } codeUrl ? new PayData("qr_code", codeUrl) : null;
+            case PayMethod.WAP:
+                if (response.ReadString("h5_url") is not { } h5Url)
+                {
+                    return null;
+                }
+
+                // WeChat sends the payer back to redirect_url, appended to h5_url, after the cashier page.
+                return new PayData("redirect_url", string.IsNullOrEmpty(request.ReturnUrl)
+                    ? h5Url
+                    : $"{h5Url}&redirect_url={Uri.EscapeDataString(request.ReturnUrl)}");
+            default:
+                if (response.ReadString("prepay_id") is not { } prepayId)
+                {
+                    return null;
+                }
+
+                var timestamp = _timeProvider.GetUtcNow().ToUnixTimeSeconds();
+                var nonce = WeChatPayAuthorization.NewNonce();
+                using (var key = WeChatPayApiClient.ImportMerchantKey(merchant))
+                {
+                    var parameters = request.Method == PayMethod.SDK
+                        ? WeChatPayInvokeParameters.ForJsapi(merchant.AppId, prepayId, timestamp, nonce, key)
+                        : WeChatPayInvokeParameters.ForApp(merchant.AppId, merchant.MchId, prepayId, timestamp, nonce, key);
+                    return new PayData("app_params", parameters.ToJsonString(BodyJson));
+                }
+        }
+    }
+
+    private async Task RefreshInBackgroundAsync(WeChatPayMerchant merchant)
+    {
+        try
+        {
+            await _api.RefreshCertificatesAsync(merchant, force: false, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Nobody awaits this task, so anything it throws would go unobserved; the log is the only place left.
+            _logger.LogWarning("WeChat Pay background certificate refresh for {Merchant} failed: {Reason}", merchant, ex.Message);
+        }
+    }
+}
