@@ -6,6 +6,7 @@ using Polly;
 using PayGateway.Channels;
 using PayGateway.Channels.Alipay;
 using PayGateway.Channels.Mock;
+using PayGateway.Channels.WeChatPay;
 using PayGateway.Ids;
 using PayGateway.Security;
 
@@ -30,6 +31,7 @@ public static class GatewayServices
         services.AddSingleton<OrderIdGenerator>();
         services.AddPaymentChannel<MockChannel>("mock");
         services.AddPaymentChannel<AlipayChannel>("alipay");
+        services.AddPaymentChannel<WeChatPayChannel>("wechatpay");
         return services;
     }
 

@@ -41,13 +41,21 @@ public class PaymentFixture : GatewayFixture
         var routes = new[] { new { channel = "mock", account_id = MockAccountId } };
         await EnsureOk(await admin.PutAsJsonAsync($"/admin/v1/apps/{HmacAppId}", new
         {
-            name = "HMAC test shop", auth_scheme = "HMAC", hmac_secret = Encoding.UTF8.GetString(HmacSecret),
-            webhook_secret = WebhookSecret, channels = routes, enabled = true,
+            name = "HMAC test shop",
+            auth_scheme = "HMAC",
+            hmac_secret = Encoding.UTF8.GetString(HmacSecret),
+            webhook_secret = WebhookSecret,
+            channels = routes,
+            enabled = true,
         }));
         await EnsureOk(await admin.PutAsJsonAsync($"/admin/v1/apps/{RsaAppId}", new
         {
-            name = "RSA test shop", auth_scheme = "RSA", public_key_pem = MerchantKey.ExportSubjectPublicKeyInfoPem(),
-            webhook_secret = WebhookSecret, channels = routes, enabled = true,
+            name = "RSA test shop",
+            auth_scheme = "RSA",
+            public_key_pem = MerchantKey.ExportSubjectPublicKeyInfoPem(),
+            webhook_secret = WebhookSecret,
+            channels = routes,
+            enabled = true,
         }));
     }
 
