@@ -108,7 +108,7 @@ public sealed class MockChannelFailureTests : IAsyncLifetime
     [Fact]
     public async Task DelayBeyondClientTimeout_ReturnsUnknown()
     {
-        _h.Simulator.SetBehaviour("o-slow", new SimulatorBehaviour { DelayMs = 3000 });
+        _h.Simulator.SetBehaviour("o-slow", new SimulatorBehaviour { DelayMs = 6000 });
         var watch = Stopwatch.StartNew();
 
         var result = await _h.Channel.CreatePaymentAsync(_h.Account, MockChannelHarness.Request("o-slow"), default);
@@ -144,7 +144,7 @@ public sealed class MockChannelFailureTests : IAsyncLifetime
     [Fact]
     public async Task CallerCancellation_Throws()
     {
-        _h.Simulator.SetBehaviour(new SimulatorBehaviour { DelayMs = 3000 });
+        _h.Simulator.SetBehaviour(new SimulatorBehaviour { DelayMs = 6000 });
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>

@@ -13,7 +13,7 @@ public sealed class MockChannelHarness : IAsyncDisposable
 {
     public const string MerchantId = "m100";
     public const string HmacKey = "test-hmac-key-m100";
-    public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(3); // generous: CI shares 2 cores with the whole suite
 
     private readonly ServiceProvider _services;
 

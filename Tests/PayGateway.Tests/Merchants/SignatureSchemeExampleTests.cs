@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+using PayGateway.Api.Merchants;
+
+namespace PayGateway.Tests.Merchants;
+
+/// <summary>
+/// The merchant signature scheme against a worked example computed outside .NET, with openssl:
+/// <code>
+/// printf 'POST\n/v1/orders\n1764151200\nabcdef0123456789\n{"out_trade_no":"A1","amount":100}\n' \
+///   | openssl dgst -sha256 -hmac 'merchant-secret-for-the-worked-example' -binary | base64
+/// printf '…same message…' | openssl dgst -sha256 -sign Vectors/alipay/keys/node-app-private-key.pem | base64 -w0
+/// </code>
+/// (The RSA key is a published test key from the shared vectors; see Vectors/README.md.)
+/// </summary>
+public sealed class SignatureSchemeExampleTests
+{
+    private const string Body = """{"out_trade_no":"A1","amount":100}""";
+    private const string ExpectedHmac = "UepEh3ztt7zixiud07JFFtGfRxwrTv0gGgJ5Hkq7bvw=";
+    private const string ExpectedRsa =
+        "dV2PbsXPtYctc7RhsGFiOEKDr5cNX8QhIB6MdCAlr91vXaWPBQ7Z4+gekk8phw+fAknd6FBWOBlsI/1ZkrI9755XXjB5/+7UjvUMX+ScUcdk+BUMcxA0yceEGgYaYJEBYk1xolxm7uiYVKNyr5m7F5nNizI4Nj7Qjh4xs1pA49H8+4vgHps2sMqbkbXJdeF7Rc5B9BYKRjCk2wDs51eZFQxgm2sT87iCVugw3w97woHm2/VwQEbatsgW6TFGRWugZgzsH29ezZMlXHWYfADUm7FLn7wAUafgxMTNAUJkT4YjL7VXlErHdgAjFBZlqvXpZ0OYC3rcEPaujzlZUfrJXg==";
+
+    private static byte[] Message() => SignedMessage.ForRequest("POST", "/v1/orders", 1764151200, "abcdef0123456789", Encoding.UTF8.GetBytes(Body));
+
+    [Fact]
+    public void RequestMessage_HasDocumentedLayout() =>
+        Assert.Equal("POST\n/v1/orders\n1764151200\nabcdef0123456789\n" + Body + "\n", Encoding.UTF8.GetString(Message()));
+
+    [Fact]
+    public void HmacScheme_MatchesOpensslExample() =>
+        Assert.Equal(ExpectedHmac, Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes("merchant-secret-for-the-worked-example"), Message())));
+
+    [Fact]
+    public void RsaScheme_MatchesOpensslExample()
+    {
+        using var key = RSA.Create();
+        key.ImportFromPem(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Vectors", "alipay", "keys", "node-app-private-key.pem")));
+
+        Assert.Equal(ExpectedRsa, Convert.ToBase64String(key.SignData(Message(), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
+        Assert.True(key.VerifyData(Message(), Convert.FromBase64String(ExpectedRsa), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
+
+    [Fact]
+    public void ResponseMessage_HasDocumentedLayout() =>
+        Assert.Equal("1764151200\nnonce\n{}\n", Encoding.UTF8.GetString(SignedMessage.ForResponse(1764151200, "nonce", "{}"u8)));
+
+    [Theory]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"abcdef0123456789\",timestamp=\"1764151200\",signature=\"x\"", true)]
+    [InlineData("PAYGW-SHA256-RSA2048 app_id=\"a1\",nonce=\"abcdef0123456789\",timestamp=\"1764151200\",signature=\"x\"", true)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"short\",timestamp=\"1764151200\",signature=\"x\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",app_id=\"a2\",nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"x\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"abcdef0123456789\",timestamp=\"-5\",signature=\"x\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"abcdef0123456789\",signature=\"x\"", false)]
+    [InlineData("Bearer abc", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=a1,nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"x\"", false)]
+    public void AuthorizationHeader_ParsesOnlyTheExactForm(string header, bool valid) =>
+        Assert.Equal(valid, MerchantAuthorizationHeader.TryParse(header) is not null);
+}
