@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using PayGateway.Tests.Infrastructure;
+
+namespace PayGateway.Tests.Api;
+
+/// <summary>Operator API: authentication, secret handling, validation, order search, dashboard protection.</summary>
+public sealed class AdminApiTests(PaymentFixture fixture) : IClassFixture<PaymentFixture>
+{
+    [Theory]
+    [InlineData("/admin/v1/apps/app_hmac")]
+    [InlineData("/admin/v1/orders")]
+    [InlineData("/dashboard")]
+    [InlineData("/dashboard/")]
+    public async Task AnonymousOperatorRequest_Returns401Problem(string path)
+    {
+        var response = await fixture.Api.CreateClient().GetAsync(path);
+
+        await ProblemAssert.IsProblemAsync(response, 401, "OPERATOR_UNAUTHORIZED", path);
+        Assert.Contains("Basic", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task WrongOperatorToken_Returns401()
+    {
+        var client = fixture.Api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", "not-the-token");
+
+        var response = await client.GetAsync("/dashboard");
+
+        await ProblemAssert.IsProblemAsync(response, 401, "OPERATOR_UNAUTHORIZED", "wrong token");
+    }
+
+    [Fact]
+    public async Task Dashboard_IsServedToOperatorWithBasicCredentials()
+    {
+        var client = fixture.Api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("operator:" + fixture.Secrets.OperatorToken)));
+
+        var response = await client.GetAsync("/dashboard/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("html", response.Content.Headers.ContentType?.MediaType ?? "");
+    }
+
+    [Fact]
+    public async Task AppAndAccountViews_NeverContainSecrets()
+    {
+        using var admin = fixture.OperatorClient();
+
+        var app = await admin.GetStringAsync($"/admin/v1/apps/{PaymentFixture.HmacAppId}");
+        var account = await admin.GetStringAsync($"/admin/v1/channel-accounts/mock/{PaymentFixture.MockAccountId}");
+
+        Assert.DoesNotContain(System.Text.Encoding.UTF8.GetString(fixture.HmacSecret), app);
+        Assert.DoesNotContain(fixture.WebhookSecret, app);
+        Assert.Contains("\"has_hmac_secret\":true", app);
+        Assert.Contains("\"secret_names\":[\"hmac_key\"]", account);
+        Assert.DoesNotContain("v1.", account); // not even the sealed form
+    }
+
+    [Fact]
+    public async Task SecretsAreEncryptedAtRest()
+    {
+        var payloads = await fixture.Database.ScalarAsync<string>(
+            "SELECT GROUP_CONCAT(CONVERT(PayloadBinary USING utf8mb4) SEPARATOR '\\n') FROM OrleansStorage WHERE GrainTypeString IN ('merchant_app', 'channel_account')");
+
+        Assert.DoesNotContain(System.Text.Encoding.UTF8.GetString(fixture.HmacSecret), payloads);
+        Assert.DoesNotContain(fixture.WebhookSecret, payloads);
+        Assert.Contains("\"sealed_hmac_secret\":\"v1.", payloads);
+    }
+
+    [Fact]
+    public async Task AppRoutedToMissingAccount_Returns422AndChangesNothing()
+    {
+        using var admin = fixture.OperatorClient();
+
+        var response = await admin.PutAsJsonAsync("/admin/v1/apps/app_new", new
+        {
+            name = "x",
+            auth_scheme = "HMAC",
+            hmac_secret = new string('s', 40),
+            webhook_secret = new string('w', 40),
+            channels = new[] { new { channel = "mock", account_id = "nope" } },
+            enabled = true,
+        });
+
+        await ProblemAssert.IsProblemAsync(response, 422, "CHANNEL_ACCOUNT_NOT_FOUND", "missing account");
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync("/admin/v1/apps/app_new"), 404, "APP_NOT_FOUND", "not created");
+    }
+
+    [Theory]
+    [InlineData("""{"name":"x","auth_scheme":"RSA","public_key_pem":"not a key","webhook_secret":"wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww","channels":[],"enabled":true}""")]
+    [InlineData("""{"name":"x","auth_scheme":"HMAC","hmac_secret":"short","webhook_secret":"wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww","channels":[],"enabled":true}""")]
+    [InlineData("""{"name":"x","auth_scheme":"DSA","channels":[],"enabled":true}""")]
+    [InlineData("""{"name":"x","auth_scheme":"HMAC","hmac_secret":"ssssssssssssssssssssssssssssssssssssss","channels":[],"enabled":true}""")]
+    public async Task InvalidAppConfiguration_Returns400(string body)
+    {
+        using var admin = fixture.OperatorClient();
+
+        var response = await admin.PutAsync("/admin/v1/apps/app_bad", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsProblemAsync(response, 400, "VALIDATION_FAILED", body);
+    }
+
+    [Fact]
+    public async Task UnknownChannel_Returns400()
+    {
+        using var admin = fixture.OperatorClient();
+
+        var response = await admin.PutAsJsonAsync("/admin/v1/channel-accounts/paypalx/a1", new { base_url = "http://x.test/", enabled = true });
+
+        await ProblemAssert.IsProblemAsync(response, 400, "VALIDATION_FAILED", "unknown channel");
+    }
+
+    [Fact]
+    public async Task OrderSearch_FindsOrdersFromSqlProjection()
+    {
+        var outTradeNo = $"search-{Guid.NewGuid():N}";
+        var created = await MerchantClient.JsonAsync(await fixture.HmacMerchant().PostJsonAsync("/v1/orders", PaymentFixture.NewOrder(outTradeNo, amount: 777)));
+        using var admin = fixture.OperatorClient();
+
+        var page = await MerchantClient.JsonAsync(await admin.GetAsync($"/admin/v1/orders?app_id={PaymentFixture.HmacAppId}&out_trade_no={outTradeNo}"));
+
+        var row = Assert.Single(page["orders"]!.AsArray());
+        Assert.Equal((string?)created["order_id"], (string?)row!["order_id"]);
+        Assert.Equal(777, (long)row["amount"]!);
+        Assert.Equal("pending", (string?)row["status"]);
+    }
+
+    [Fact]
+    public async Task OrderSearchWithBadStatus_Returns400()
+    {
+        using var admin = fixture.OperatorClient();
+
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync("/admin/v1/orders?status=paid"), 400, "VALIDATION_FAILED", "status");
+    }
+}
