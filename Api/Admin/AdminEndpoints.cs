@@ -1,3 +1,4 @@
+using PayGateway.Wire;
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PayGateway.Api.Contracts;
@@ -15,6 +16,7 @@ public static class AdminEndpoints
         group.MapGet("/apps/{appId}", GetAppAsync).WithName("GetApp");
         group.MapPut("/channel-accounts/{channel}/{accountId}", ConfigureAccountAsync).WithName("ConfigureChannelAccount").WithSummary("Create or update a channel account.");
         group.MapGet("/channel-accounts/{channel}/{accountId}", GetAccountAsync).WithName("GetChannelAccount");
+        group.MapPost("/orders/{orderId}/notifications/{eventId}/resend", ResendAsync).WithName("ResendNotification").WithSummary("Deliver a notification again (same event id and body).");
         group.MapGet("/orders", OrderSearch.SearchAsync).WithName("SearchOrders").WithSummary("Search orders (SQL projection of order state).");
         return group;
     }
@@ -83,6 +85,16 @@ public static class AdminEndpoints
         ValidAccountKey(channel, accountId) && await grains.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(channel, accountId)).GetAsync() is { } account
             ? TypedResults.Ok(ChannelAccountResponse.From(account))
             : ProblemCatalog.Result(ErrorCodes.ChannelAccountNotFound, $"No channel account {channel}/{accountId}.");
+
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ResendAsync(string orderId, string eventId, IGrainFactory grains)
+    {
+        if (!OrderId.IsValid(orderId) || await grains.GetGrain<IOrderGrain>(orderId).GetAsync() is null)
+        {
+            return ProblemCatalog.Result(ErrorCodes.OrderNotFound, "No such order.");
+        }
+        var result = await grains.GetGrain<IOrderGrain>(orderId).ResendNotificationAsync(eventId);
+        return result.Error is { } error ? ProblemCatalog.Result(error) : TypedResults.Ok(OrderResponse.From(result.Order!));
+    }
 
     private static bool ValidAccountKey(string channel, string accountId) =>
         channel.Length is > 0 and <= 32 && channel.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')

@@ -1,3 +1,4 @@
+using PayGateway.Wire;
 using System.Text.Json;
 using PayGateway.Api.Problems;
 
@@ -29,7 +30,7 @@ public static class JsonBody
         }
         try
         {
-            var value = JsonSerializer.Deserialize<T>(body, Json.Options);
+            var value = JsonSerializer.Deserialize<T>(body, WireJson.Options);
             return value is null
                 ? (null, ProblemCatalog.Result(ErrorCodes.ValidationFailed, "The body must be a JSON object."))
                 : (value, null);

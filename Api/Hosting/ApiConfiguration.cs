@@ -1,9 +1,10 @@
+using PayGateway.Wire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using PayGateway.Api.Admin;
-using PayGateway.Api.Contracts;
+using PayGateway.Api.Callbacks;
 using PayGateway.Api.Merchants;
 using PayGateway.Api.Orders;
 using PayGateway.Api.Security;
@@ -20,7 +21,7 @@ public static class ApiConfiguration
 
     public static readonly string[] RequiredKeys =
     [
-        "ConnectionStrings:Gateway", "Orleans:ClusterId", "Orleans:ServiceId", "Api:ResponseSigningKeyPem",
+        "ConnectionStrings:Gateway", "Orleans:ClusterId", "Orleans:ServiceId", "Gateway:DatacenterCode", "Api:ResponseSigningKeyPem",
     ];
 
     public static WebApplicationBuilder AddGatewayApi(this WebApplicationBuilder builder)
@@ -52,7 +53,9 @@ public static class ApiConfiguration
         services.AddHostedService<NoncePurgeService>();
         services.AddSingleton<GatewayResponseSigner>();
         services.AddScoped<MerchantSignatureFilter>();
-        services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
+        services.AddSingleton<DatacenterForwarder>();
+        services.AddHttpClient(DatacenterForwarder.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        services.Configure<JsonOptions>(o => WireJson.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<GatewayExceptionHandler>();
         services.AddAuthentication(OperatorAuthenticationHandler.SchemeName)
@@ -76,6 +79,7 @@ public static class ApiConfiguration
 
         var merchant = app.MapGroup("/v1").WithTags("Merchant API").AddEndpointFilter<MerchantSignatureFilter>();
         merchant.MapOrders();
+        app.MapCallbacks();
 
         app.MapGet("/v1/gateway/public-key", (GatewayResponseSigner signer) => TypedResults.Text(signer.PublicKeyPem, "application/x-pem-file"))
             .WithTags("Merchant API").WithSummary("The gateway's RSA public key, for verifying responses to RSA apps.");

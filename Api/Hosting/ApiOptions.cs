@@ -14,6 +14,9 @@ public sealed class ApiOptions
     /// <summary>PEM RSA private key the gateway signs responses to RSA apps with (a secret).</summary>
     public string ResponseSigningKeyPem { get; set; } = "";
 
+    /// <summary>Other datacenters' API base URLs by datacenter code, for forwarding callbacks home.</summary>
+    public Dictionary<string, string> Datacenters { get; set; } = [];
+
     /// <summary>Lower-case hex SHA-256 of each operator token. Tokens themselves are never configured.</summary>
     public List<string> OperatorTokenSha256 { get; set; } = [];
 }

@@ -1,3 +1,4 @@
+using PayGateway.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PayGateway.Api.Contracts;
 using PayGateway.Api.Merchants;
@@ -14,6 +15,7 @@ public static class OrderEndpoints
         group.MapGet("/orders/{orderId}", GetAsync).WithName("GetOrder").WithSummary("Get an order by gateway order id.");
         group.MapGet("/orders/by-out-trade-no/{outTradeNo}", GetByOutTradeNoAsync).WithName("GetOrderByOutTradeNo").WithSummary("Get an order by the merchant's out_trade_no.");
         group.MapPost("/orders/{orderId}/close", CloseAsync).WithName("CloseOrder").WithSummary("Close an unpaid order, at the channel too.");
+        group.MapPost("/orders/{orderId}/sync", SyncAsync).WithName("SyncOrder").WithSummary("Ask the channel now and return the order as it then stands.");
         return group;
     }
 
@@ -59,6 +61,15 @@ public static class OrderEndpoints
             return NotFound();
         }
         return ToResponse(await grains.GetGrain<IOrderGrain>(orderId).CloseAsync());
+    }
+
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> SyncAsync(string orderId, HttpContext http, IGrainFactory grains)
+    {
+        if (await FindOwnedAsync(grains, http.Merchant().AppId, orderId) is null)
+        {
+            return NotFound();
+        }
+        return ToResponse(await grains.GetGrain<IOrderGrain>(orderId).SyncAsync());
     }
 
     /// <summary>The order if it exists and belongs to this app. Another app's order is reported as not found.</summary>

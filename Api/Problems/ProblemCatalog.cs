@@ -21,6 +21,7 @@ public static class ProblemCatalog
         [ErrorCodes.OperatorUnauthorized] = (401, "Operator authentication is required."),
         [ErrorCodes.OrderNotFound] = (404, "No such order."),
         [ErrorCodes.AppNotFound] = (404, "No such app."),
+        [ErrorCodes.NotificationNotFound] = (404, "No such notification."),
         [ErrorCodes.ChannelAccountNotFound] = (422, "No such channel account."),
         [ErrorCodes.OutTradeNoConflict] = (409, "out_trade_no was already used for a different request."),
         [ErrorCodes.OrderAlreadyPaid] = (409, "The order is paid."),

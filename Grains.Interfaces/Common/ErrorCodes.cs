@@ -27,6 +27,7 @@ public static class ErrorCodes
     public const string ChannelNotAllowed = "CHANNEL_NOT_ALLOWED";
     public const string MethodNotAvailable = "METHOD_NOT_AVAILABLE";
     public const string ChannelAccountNotFound = "CHANNEL_ACCOUNT_NOT_FOUND";
+    public const string NotificationNotFound = "NOTIFICATION_NOT_FOUND";
     public const string ChannelRejected = "CHANNEL_REJECTED";
     public const string ChannelUnavailable = "CHANNEL_UNAVAILABLE";
 

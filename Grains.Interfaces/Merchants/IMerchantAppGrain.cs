@@ -21,6 +21,12 @@ public interface IMerchantAppGrain : IGrainWithStringKey
     /// </summary>
     Task<string?> SignResponseAsync(byte[] message);
 
+    /// <summary>
+    /// The <c>Paygw-Signature</c> header value for a webhook body: <c>t=TIMESTAMP,v1=hex(HMAC-SHA256(webhook_secret,
+    /// TIMESTAMP + "." + body))</c>, Stripe's layout. Null if the app has no webhook secret.
+    /// </summary>
+    Task<string?> SignWebhookAsync(byte[] body, long timestamp);
+
     /// <summary>Picks the channel account for a payment method, optionally on a requested channel.</summary>
     Task<RouteResult> ResolveRouteAsync(string? channel, PayMethod method);
 }

@@ -17,4 +17,22 @@ public interface IOrderGrain : IGrainWithStringKey
 
     /// <summary>Closes an unpaid order at the channel and here. A paid order cannot be closed.</summary>
     Task<OrderResult> CloseAsync();
+
+    /// <summary>
+    /// Applies a verified channel callback after checking it is about this order's money (channel, account,
+    /// amount, currency). Repeats and stale news change nothing and are still accepted.
+    /// </summary>
+    Task<CallbackOutcome> HandleCallbackAsync(CallbackNotice notice);
+
+    /// <summary>Asks the channel now and follows its answer (merchant-requested sync).</summary>
+    Task<OrderResult> SyncAsync();
+
+    /// <summary>
+    /// Does whatever is due: a supervision check, expiry, notification attempts. Safe to call at any time and
+    /// any number of times; calls that find nothing due do nothing.
+    /// </summary>
+    Task WakeAsync();
+
+    /// <summary>Operator resend of a notification (delivered or failed): a new round of attempts, same event id and body.</summary>
+    Task<OrderResult> ResendNotificationAsync(string eventId);
 }

@@ -24,7 +24,10 @@ public sealed class ChannelAccountOpener(SecretProtector protector, IOptions<Gat
             CallbackUrl(sealedAccount.Channel, sealedAccount.AccountId));
     }
 
-    /// <summary>Where a channel sends callbacks for this account.</summary>
+    /// <summary>
+    /// Where a channel sends callbacks for this account. The path names this datacenter, so whichever
+    /// datacenter's API host the callback reaches can forward it home without parsing it.
+    /// </summary>
     public Uri CallbackUrl(string channel, string accountId) =>
-        new($"{options.Value.PublicBaseUrl.TrimEnd('/')}/v1/callbacks/{Uri.EscapeDataString(channel)}/{Uri.EscapeDataString(accountId)}");
+        new($"{options.Value.PublicBaseUrl.TrimEnd('/')}/v1/callbacks/{options.Value.DatacenterCode}/{Uri.EscapeDataString(channel)}/{Uri.EscapeDataString(accountId)}");
 }

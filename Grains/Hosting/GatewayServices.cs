@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using PayGateway.Callbacks;
 using PayGateway.Channels;
+using PayGateway.Notifications;
+using PayGateway.Supervision;
 using PayGateway.Channels.Alipay;
 using PayGateway.Channels.Mock;
 using PayGateway.Channels.WeChatPay;
@@ -29,6 +32,20 @@ public static class GatewayServices
         services.AddSingleton<ChannelAccountOpener>();
         services.AddSingleton<IIdNodeStore>(_ => new MySqlIdNodeStore(connectionString));
         services.AddSingleton<OrderIdGenerator>();
+        services.AddOptions<SupervisionOptions>().Bind(configuration.GetSection(SupervisionOptions.SectionName))
+            .PostConfigure(o => o.CheckDelays = o.CheckDelays.Count > 0 ? o.CheckDelays : [.. SupervisionOptions.DefaultCheckDelays])
+            .Validate(o => o.Shards > 0 && o.BatchSize > 0 && o.Parallelism > 0, "Gateway:Supervision needs Shards, BatchSize and Parallelism above 0.")
+            .ValidateOnStart();
+        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.SectionName))
+            .PostConfigure(o => o.RetryDelays = o.RetryDelays.Count > 0 ? o.RetryDelays : [.. NotificationOptions.DefaultRetryDelays])
+            .Validate(o => o.Jitter is >= 0 and < 1, "Gateway:Notifications:Jitter must be in [0, 1).")
+            .ValidateOnStart();
+        services.AddSingleton(new DueOrders(connectionString));
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ReviewLog>(sp, connectionString));
+        services.AddSingleton<WebhookSender>();
+        services.AddHttpClient(WebhookSender.HttpClientName, (sp, client) =>
+            client.Timeout = sp.GetRequiredService<IOptions<NotificationOptions>>().Value.AttemptTimeout + TimeSpan.FromSeconds(1));
         services.AddPaymentChannel<MockChannel>("mock");
         services.AddPaymentChannel<AlipayChannel>("alipay");
         services.AddPaymentChannel<WeChatPayChannel>("wechatpay");

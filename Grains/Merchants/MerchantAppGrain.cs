@@ -20,6 +20,7 @@ public sealed class MerchantAppGrain(
     // Parsed key material, rebuilt when the configuration changes; never written anywhere.
     private RSA? _publicKey;
     private byte[]? _hmacKey;
+    private byte[]? _webhookKey;
 
     private string AppId => this.GetPrimaryKeyString();
 
@@ -48,6 +49,7 @@ public sealed class MerchantAppGrain(
         _publicKey?.Dispose();
         _publicKey = null;
         _hmacKey = null;
+        _webhookKey = null;
         return new MerchantAppResult(ToView(), null);
     }
 
@@ -82,6 +84,20 @@ public sealed class MerchantAppGrain(
         state.State.Exists && state.State.AuthScheme == MerchantAuthScheme.Hmac
             ? Convert.ToBase64String(HMACSHA256.HashData(HmacKey(), message))
             : null);
+
+    public Task<string?> SignWebhookAsync(byte[] body, long timestamp)
+    {
+        if (state.State.SealedWebhookSecret is not { } sealedSecret)
+        {
+            return Task.FromResult<string?>(null);
+        }
+        _webhookKey ??= Encoding.UTF8.GetBytes(protector.Open(sealedSecret, Purpose("webhook")));
+        var prefix = Encoding.UTF8.GetBytes($"{timestamp}.");
+        var signed = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(signed, 0);
+        body.CopyTo(signed, prefix.Length);
+        return Task.FromResult<string?>($"t={timestamp},v1={Convert.ToHexStringLower(HMACSHA256.HashData(_webhookKey, signed))}");
+    }
 
     public async Task<RouteResult> ResolveRouteAsync(string? channel, PayMethod method)
     {

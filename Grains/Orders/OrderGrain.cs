@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PayGateway.Callbacks;
 using PayGateway.Channels;
 using PayGateway.Hosting;
+using PayGateway.Notifications;
 using PayGateway.Storage;
 
 namespace PayGateway.Orders;
@@ -9,19 +11,23 @@ namespace PayGateway.Orders;
 /// <inheritdoc cref="IOrderGrain"/>
 /// <remarks>
 /// Not reentrant: one call at a time, so a state computed from the current state is never raced.
-/// Every change follows the same steps: compute the next state, check the move is allowed, write it, then act.
+/// Every change follows the same steps: compute the next state, check the move is allowed, write it, then act
+/// (deliver notifications). The parts: creation and closing here; callbacks, supervision and notifications in
+/// the other <c>OrderGrain.*.cs</c> files.
 /// </remarks>
-public sealed class OrderGrain(
+public sealed partial class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> state,
     ChannelRegistry channels,
     ChannelAccountOpener accounts,
+    WebhookSender webhooks,
+    ReviewLog review,
+    GatewayMetrics metrics,
     IOptions<GatewayOptions> options,
+    IOptions<SupervisionOptions> supervision,
+    IOptions<NotificationOptions> notifications,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
-    /// <summary>First supervision look at an open order.</summary>
-    public static readonly TimeSpan FirstCheckDelay = TimeSpan.FromMinutes(1);
-
     private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     public async Task<OrderResult> CreateAsync(CreateOrderCommand command, string fingerprint, ChannelRoute route)
@@ -39,7 +45,7 @@ public sealed class OrderGrain(
             }
             // A crash came between recording the order and hearing from the channel. Channels deduplicate on
             // our order id, so asking again cannot create a second payment.
-            return await CreateAtChannelAsync();
+            return await CreateAtChannelAsync(command.AuthCode);
         }
 
         var now = NowMs;
@@ -64,11 +70,10 @@ public sealed class OrderGrain(
             ProductId = command.ProductId,
             Metadata = command.Metadata,
             CreatedAtMs = now,
-            UpdatedAtMs = now,
             ExpiresAtMs = now + command.ExpireSeconds * 1000L,
-            NextCheckAtMs = now + (long)FirstCheckDelay.TotalMilliseconds,
+            NextSupervisionAtMs = now + (long)supervision.Value.CheckDelays[0].TotalMilliseconds,
         };
-        await state.WriteOrRevertAsync(created, this);
+        await SaveAsync(created);
         return await CreateAtChannelAsync(command.AuthCode);
     }
 
@@ -91,8 +96,7 @@ public sealed class OrderGrain(
                 return OrderResult.Fail(ErrorCodes.OrderNotClosable, "The order failed; there is nothing to close.");
         }
 
-        var (adapter, account) = await OpenChannelAsync();
-        var closed = await CallChannelAsync(ct => adapter.ClosePaymentAsync(account, current.OrderId!, ct), r => new ChannelCloseResult(ChannelTradeState.Unknown, "CHANNEL_UNKNOWN", r));
+        var closed = await CloseAtChannelAsync();
         switch (closed.State)
         {
             case ChannelTradeState.Closed or ChannelTradeState.NotFound:
@@ -100,7 +104,7 @@ public sealed class OrderGrain(
                 return OrderResult.Ok(state.State.ToView());
             case ChannelTradeState.Succeeded:
                 // The payer got there first: record the channel's truth (amount checked) before refusing.
-                await ApplyChannelTruthAsync(await CallChannelAsync(ct => adapter.QueryPaymentAsync(account, current.OrderId!, ct), ChannelQueryResult.Unknown));
+                await ApplyChannelTruthAsync(await QueryChannelAsync());
                 return OrderResult.Fail(ErrorCodes.OrderAlreadyPaid, "The order was paid at the channel and cannot be closed.");
             case ChannelTradeState.Unknown:
                 return OrderResult.Fail(ErrorCodes.ChannelUnavailable, "The channel did not answer; the order is unchanged. Retry later.");
@@ -109,7 +113,20 @@ public sealed class OrderGrain(
         }
     }
 
-    private async Task<OrderResult> CreateAtChannelAsync(string? authCode = null)
+    public async Task<OrderResult> SyncAsync()
+    {
+        if (!state.State.Exists)
+        {
+            return OrderResult.Fail(ErrorCodes.OrderNotFound, "No such order.");
+        }
+        if (!state.State.StatusValue.IsFinal())
+        {
+            await ApplyChannelTruthAsync(await QueryChannelAsync());
+        }
+        return OrderResult.Ok(state.State.ToView());
+    }
+
+    private async Task<OrderResult> CreateAtChannelAsync(string? authCode)
     {
         var s = state.State;
         var (adapter, account) = await OpenChannelAsync();
@@ -119,12 +136,11 @@ public sealed class OrderGrain(
         var result = await CallChannelAsync(ct => adapter.CreatePaymentAsync(account, request, ct), ChannelPaymentResult.Unknown);
 
         var answered = result.Outcome != ChannelOutcome.Unknown;
-        var payData = result.PayData is { } p ? new StoredPayData(p.Kind, p.Content) : s.PayData;
         Func<OrderState, OrderState> record = o => o with
         {
             ChannelCreateAnswered = o.ChannelCreateAnswered || answered,
             ChannelTradeNo = result.ChannelTradeNo ?? o.ChannelTradeNo,
-            PayData = payData,
+            PayData = result.PayData is { } p ? new StoredPayData(p.Kind, p.Content) : o.PayData,
         };
         switch (result.Outcome)
         {
@@ -158,8 +174,8 @@ public sealed class OrderGrain(
             case ChannelTradeState.Succeeded:
                 if (truth.Amount is { } amount && amount != s.Amount || truth.Currency is { } currency && currency != s.Currency)
                 {
-                    logger.LogError("Channel reports order {OrderId} paid with {Amount} {Currency}; expected {Expected} {ExpectedCurrency}. Left unchanged for review.",
-                        s.OrderId, truth.Amount, truth.Currency, s.Amount, s.Currency);
+                    await review.RecordAsync("query", s.Channel, s.AccountId, s.OrderId, "AMOUNT_MISMATCH",
+                        $"Channel reports paid {truth.Amount} {truth.Currency}; order is {s.Amount} {s.Currency}. Left unchanged.", null);
                     return;
                 }
                 await MoveAsync(OrderStatus.Succeeded, o => o with
@@ -182,7 +198,8 @@ public sealed class OrderGrain(
 
     /// <summary>
     /// The one place a status changes: refuses moves out of a final state (a late or repeated event is then a
-    /// no-op), stamps the time and the supervision schedule, and writes before anything else happens.
+    /// no-op), records the merchant notification in the same write when the order becomes final, writes, and
+    /// only then starts delivery.
     /// </summary>
     private async Task<bool> MoveAsync(OrderStatus to, Func<OrderState, OrderState> change)
     {
@@ -191,19 +208,44 @@ public sealed class OrderGrain(
         {
             return false;
         }
-        var now = NowMs;
-        var next = change(current) with
+        var next = change(current) with { Status = to.ToWire() };
+        var becameFinal = to.IsFinal() && current.StatusValue != to;
+        if (becameFinal)
         {
-            Status = to.ToWire(),
-            UpdatedAtMs = now,
-            NextCheckAtMs = to.IsFinal() ? null : current.NextCheckAtMs ?? now + (long)FirstCheckDelay.TotalMilliseconds,
-        };
+            next = next with { NextSupervisionAtMs = null };
+            next = next with { Notifications = next.Notifications.Add(NewEvent(next, to)) };
+        }
         if (next == current)
         {
             return false;
         }
-        await state.WriteOrRevertAsync(next, this);
+        await SaveAsync(next);
+        if (becameFinal)
+        {
+            ScheduleDelivery();
+        }
         return true;
+    }
+
+    /// <summary>Every write goes through here: stamps the time and the projected next-check time, then writes.</summary>
+    private Task SaveAsync(OrderState next)
+    {
+        next = next with { UpdatedAtMs = NowMs };
+        next = next with { NextCheckAtMs = NextCheck(next) };
+        return state.WriteOrRevertAsync(next, this);
+    }
+
+    private static long? NextCheck(OrderState s)
+    {
+        long? earliest = s.StatusValue.IsFinal() ? null : s.NextSupervisionAtMs;
+        foreach (var n in s.Notifications)
+        {
+            if (n.Status == StoredNotification.Pending && n.NextAttemptAtMs is { } at && (earliest is null || at < earliest))
+            {
+                earliest = at;
+            }
+        }
+        return earliest;
     }
 
     private async Task<(IPaymentChannel Adapter, ChannelAccount Account)> OpenChannelAsync()
@@ -212,6 +254,19 @@ public sealed class OrderGrain(
         var sealedAccount = await GrainFactory.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(s.Channel, s.AccountId)).GetSealedAsync()
             ?? throw new ChannelConfigurationException($"Channel account {s.Channel}/{s.AccountId} no longer exists.");
         return (channels.Get(s.Channel), accounts.Open(sealedAccount));
+    }
+
+    private async Task<ChannelQueryResult> QueryChannelAsync()
+    {
+        var (adapter, account) = await OpenChannelAsync();
+        return await CallChannelAsync(ct => adapter.QueryPaymentAsync(account, state.State.OrderId!, ct), ChannelQueryResult.Unknown);
+    }
+
+    private async Task<ChannelCloseResult> CloseAtChannelAsync()
+    {
+        var (adapter, account) = await OpenChannelAsync();
+        return await CallChannelAsync(ct => adapter.ClosePaymentAsync(account, state.State.OrderId!, ct),
+            reason => new ChannelCloseResult(ChannelTradeState.Unknown, "CHANNEL_UNKNOWN", reason));
     }
 
     /// <summary>

@@ -41,11 +41,42 @@ public sealed record OrderState
     [JsonPropertyName("paid_at_ms")] public long? PaidAtMs { get; init; }
     [JsonPropertyName("closed_at_ms")] public long? ClosedAtMs { get; init; }
 
-    /// <summary>When supervision should next look at this order; null once nothing is left to do.</summary>
+    /// <summary>How many supervision queries have been made (picks the next delay from the schedule).</summary>
+    [JsonPropertyName("supervision_checks")] public int SupervisionChecks { get; init; }
+
+    /// <summary>When supervision should next query the channel; null once the order is final.</summary>
+    [JsonPropertyName("next_supervision_at_ms")] public long? NextSupervisionAtMs { get; init; }
+
+    /// <summary>Merchant notifications: the outbox, written in the same record as the change that caused them.</summary>
+    [JsonPropertyName("notifications")] public ImmutableList<StoredNotification> Notifications { get; init; } = [];
+
+    /// <summary>
+    /// The earliest time anything is due (supervision or a notification attempt); null when nothing is. Projected
+    /// to <c>paygw_order.next_check_at</c>, which the supervisor shards sweep.
+    /// </summary>
     [JsonPropertyName("next_check_at_ms")] public long? NextCheckAtMs { get; init; }
 
     [JsonIgnore] public bool Exists => OrderId is not null;
     [JsonIgnore] public OrderStatus StatusValue => OrderStatusWire.Parse(Status);
+}
+
+/// <summary>One webhook event and its delivery. The body is fixed when the event is created: every retry sends the same bytes.</summary>
+public sealed record StoredNotification
+{
+    public const string Pending = "pending";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+
+    [JsonPropertyName("event_id")] public string EventId { get; init; } = "";
+    [JsonPropertyName("type")] public string Type { get; init; } = "";
+    [JsonPropertyName("body")] public string Body { get; init; } = "";
+    [JsonPropertyName("status")] public string Status { get; init; } = Pending;
+    [JsonPropertyName("attempts")] public int Attempts { get; init; }
+    [JsonPropertyName("created_at_ms")] public long CreatedAtMs { get; init; }
+    [JsonPropertyName("last_attempt_at_ms")] public long? LastAttemptAtMs { get; init; }
+    [JsonPropertyName("next_attempt_at_ms")] public long? NextAttemptAtMs { get; init; }
+    [JsonPropertyName("delivered_at_ms")] public long? DeliveredAtMs { get; init; }
+    [JsonPropertyName("last_error")] public string? LastError { get; init; }
 }
 
 public sealed record StoredPayData(

@@ -25,7 +25,13 @@ public static class OrderStateMapping
         s.Failure is { } f ? new GatewayError(f.Code, f.Message) : null,
         s.NotifyUrl,
         s.ReturnUrl,
-        s.Metadata);
+        s.Metadata,
+        [.. s.Notifications.Select(n => new NotificationView(
+            n.EventId, n.Type, n.Status, n.Attempts, FromMs(n.CreatedAtMs),
+            n.LastAttemptAtMs is { } last ? FromMs(last) : null,
+            n.NextAttemptAtMs is { } next ? FromMs(next) : null,
+            n.DeliveredAtMs is { } delivered ? FromMs(delivered) : null,
+            n.LastError))]);
 
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }

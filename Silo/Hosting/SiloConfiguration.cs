@@ -5,6 +5,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using PayGateway.Hosting;
 using PayGateway.Storage;
+using PayGateway.Supervision;
 
 namespace PayGateway.Silo.Hosting;
 
@@ -58,6 +59,7 @@ public static class SiloConfiguration
             o.ConnectionString = connectionString;
         });
         silo.AddDashboard();
+        silo.AddStartupTask<SupervisionStartup>();
         silo.Services.AddGatewayGrainServices(configuration, connectionString);
         return silo;
     }

@@ -25,15 +25,31 @@ public class GatewayFixture : IAsyncLifetime
 
     protected virtual int SiloCount => 1;
 
-    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    /// <summary>The API host listens on real loopback HTTP so channel simulators can call it back.</summary>
+    public int ApiPort { get; } = FreePort();
+
+    public Uri ApiBaseAddress => new($"http://127.0.0.1:{ApiPort}/");
+
+    public virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["ConnectionStrings:Gateway"] = Database.ConnectionString,
         ["Orleans:ClusterId"] = ClusterId,
         ["Orleans:ServiceId"] = ServiceId,
         ["Gateway:DatacenterCode"] = DatacenterCode,
         ["Gateway:MasterKey"] = Secrets.MasterKey,
-        ["Gateway:PublicBaseUrl"] = "http://gateway.test",
+        ["Gateway:PublicBaseUrl"] = ApiBaseAddress.ToString(),
         ["Gateway:ChannelTimeout"] = "00:00:03",
+        // Fast schedules so supervision and retries happen within a test; the production defaults are in the options classes.
+        ["Gateway:Supervision:Shards"] = "2",
+        ["Gateway:Supervision:SweepInterval"] = "00:00:00.200",
+        ["Gateway:Supervision:CheckDelays:0"] = "00:00:01",
+        ["Gateway:Supervision:CheckDelays:1"] = "00:00:02",
+        ["Gateway:Supervision:ExpiryRetryDelay"] = "00:00:01",
+        ["Gateway:Notifications:RetryDelays:0"] = "00:00:00.300",
+        ["Gateway:Notifications:RetryDelays:1"] = "00:00:00.300",
+        ["Gateway:Notifications:RetryDelays:2"] = "00:00:00.600",
+        ["Gateway:Notifications:Jitter"] = "0",
+        ["Gateway:Notifications:AttemptTimeout"] = "00:00:02",
         ["Api:ResponseSigningKeyPem"] = Secrets.GatewayKeyPem,
         ["Api:OperatorTokenSha256:0"] = Secrets.OperatorTokenSha256,
     };
@@ -42,14 +58,28 @@ public class GatewayFixture : IAsyncLifetime
     {
         Database = await TestDatabase.CreateAsync();
         Cluster = await StartClusterAsync();
-        Api = new WebApplicationFactory<ApiEntryPoint>().WithWebHostBuilder(web =>
+        Api = StartApi(Settings);
+    }
+
+    public static WebApplicationFactory<ApiEntryPoint> StartApi(IReadOnlyDictionary<string, string?> settings)
+    {
+        var api = new WebApplicationFactory<ApiEntryPoint>().WithWebHostBuilder(web =>
         {
-            foreach (var (key, value) in Settings)
+            foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);
             }
         });
-        Api.Server.PreserveExecutionContext = true;
+        api.UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, new Uri(settings["Gateway:PublicBaseUrl"]!).Port));
+        api.StartServer();
+        return api;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async Task<TestCluster> StartClusterAsync()

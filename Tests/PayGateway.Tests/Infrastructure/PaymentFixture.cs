@@ -17,6 +17,8 @@ public class PaymentFixture : GatewayFixture
     public const string RsaAppId = "app_rsa";
 
     public SimulatorHost Simulator { get; private set; } = null!;
+    public WebhookReceiver Webhooks { get; private set; } = null!;
+    public string MockKey { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
     public byte[] HmacSecret { get; } = Encoding.UTF8.GetBytes(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24)));
     public RSA MerchantKey { get; } = RSA.Create(2048);
     public string WebhookSecret { get; } = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
@@ -24,9 +26,9 @@ public class PaymentFixture : GatewayFixture
     public override async Task InitializeAsync()
     {
         var options = new SimulatorOptions { CallbackRetryDelays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)] };
-        var mockKey = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        options.Merchants[MockMerchantId] = mockKey;
+        options.Merchants[MockMerchantId] = MockKey;
         Simulator = await SimulatorHost.StartAsync(options);
+        Webhooks = await WebhookReceiver.StartAsync();
         await base.InitializeAsync();
 
         using var admin = OperatorClient();
@@ -34,7 +36,7 @@ public class PaymentFixture : GatewayFixture
         {
             base_url = Simulator.BaseAddress.ToString(),
             settings = new Dictionary<string, string> { ["merchant_id"] = MockMerchantId },
-            secrets = new Dictionary<string, string> { ["hmac_key"] = mockKey },
+            secrets = new Dictionary<string, string> { ["hmac_key"] = MockKey },
             enabled_methods = new[] { "WEB", "WAP", "APP", "SDK", "SERVER", "QR_CODE" },
             enabled = true,
         }));
@@ -65,16 +67,20 @@ public class PaymentFixture : GatewayFixture
 
     public Task<long> OrderRowCountAsync() => Database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_order");
 
-    public static object NewOrder(string? outTradeNo = null, long amount = 1234, string method = "QR_CODE", string? authCode = null) => new
+    public static object NewOrder(string? outTradeNo = null, long amount = 1234, string method = "QR_CODE", string? authCode = null, string? notifyUrl = null) => new
     {
         out_trade_no = outTradeNo ?? $"T{Guid.NewGuid():N}",
         amount,
         currency = "CNY",
         subject = "Test order",
         method,
-        notify_url = "http://merchant.test/notify",
+        notify_url = notifyUrl ?? "http://127.0.0.1:9/unreachable",
         auth_code = authCode,
     };
+
+    /// <summary>An order whose webhooks reach <see cref="Webhooks"/>; the path carries a tag so tests can tell their deliveries apart.</summary>
+    public object NewOrderWithWebhook(string tag, long amount = 1234, string method = "QR_CODE", string? authCode = null) =>
+        NewOrder($"{tag}-{Guid.NewGuid():N}", amount, method, authCode, new Uri(Webhooks.Url, tag).ToString());
 
     private static async Task EnsureOk(HttpResponseMessage response)
     {
@@ -88,5 +94,6 @@ public class PaymentFixture : GatewayFixture
     {
         await base.DisposeAsync();
         await Simulator.DisposeAsync();
+        await Webhooks.DisposeAsync();
     }
 }

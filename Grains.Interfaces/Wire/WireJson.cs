@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace PayGateway.Api.Contracts;
+namespace PayGateway.Wire;
 
 /// <summary>The wire JSON format: snake_case members, enums as their names, no comments or trailing commas.</summary>
-public static class Json
+public static class WireJson
 {
     public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions());
 

@@ -1,0 +1,55 @@
+namespace PayGateway.Wire;
+
+/// <summary>An order on the wire.</summary>
+public sealed record OrderResponse(
+    string OrderId,
+    string AppId,
+    string OutTradeNo,
+    string Status,
+    long Amount,
+    string Currency,
+    string Subject,
+    string? Description,
+    string Method,
+    string Channel,
+    string? ChannelTradeNo,
+    PayDataResponse? PayData,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? PaidAt,
+    DateTimeOffset? ClosedAt,
+    ErrorResponse? Failure,
+    string NotifyUrl,
+    string? ReturnUrl,
+    IReadOnlyDictionary<string, string> Metadata,
+    IReadOnlyList<NotificationResponse> Notifications)
+{
+    public static OrderResponse From(OrderView o) => new(
+        o.OrderId, o.AppId, o.OutTradeNo, o.Status.ToWire(), o.Amount, o.Currency, o.Subject, o.Description,
+        o.Method.ToString(), o.Channel, o.ChannelTradeNo,
+        o.PayData is { } p ? new PayDataResponse(p.Kind, p.Content) : null,
+        o.CreatedAt, o.UpdatedAt, o.ExpiresAt, o.PaidAt, o.ClosedAt,
+        o.Failure is { } f ? new ErrorResponse(f.Code, f.Message) : null,
+        o.NotifyUrl, o.ReturnUrl, o.Metadata,
+        [.. o.Notifications.Select(n => new NotificationResponse(n.EventId, n.Type, n.Status, n.Attempts, n.CreatedAt, n.LastAttemptAt, n.NextAttemptAt, n.DeliveredAt, n.LastError))]);
+}
+
+public sealed record PayDataResponse(string Kind, string Content);
+
+public sealed record ErrorResponse(string Code, string Message);
+
+/// <summary>Delivery status of one webhook event, shown to the merchant on the order.</summary>
+public sealed record NotificationResponse(
+    string EventId,
+    string Type,
+    string Status,
+    int Attempts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? LastAttemptAt,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset? DeliveredAt,
+    string? LastError);
+
+/// <summary>The webhook event body: <c>{"id","type","created","order"}</c>.</summary>
+public sealed record WebhookEvent(string Id, string Type, long Created, OrderResponse Order);

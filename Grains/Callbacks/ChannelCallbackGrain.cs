@@ -1,0 +1,72 @@
+using Orleans.Concurrency;
+using PayGateway.Channels;
+
+namespace PayGateway.Callbacks;
+
+/// <inheritdoc cref="IChannelCallbackGrain"/>
+/// <remarks>
+/// Order of checks: the account exists → the channel's signature holds (adapter, with the account's keys) → the
+/// order grain checks channel, account, amount and currency against what it stored and moves the order. The
+/// channel gets its "accepted" answer only after the order's state is written. Every refusal is logged for review.
+/// </remarks>
+[StatelessWorker]
+public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccountOpener accounts, ReviewLog review, GatewayMetrics metrics)
+    : Grain, IChannelCallbackGrain
+{
+    public async Task<CallbackReply> HandleAsync(CallbackEnvelope envelope)
+    {
+        var key = this.GetPrimaryKeyString().Split(':', 2);
+        var (channelName, accountId) = (key[0], key[1]);
+        if (channels.Find(channelName) is not { } adapter)
+        {
+            return new CallbackReply(404, "text/plain", "unknown channel");
+        }
+        var sealedAccount = await GrainFactory.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(channelName, accountId)).GetSealedAsync();
+        if (sealedAccount is null)
+        {
+            await review.RecordAsync("callback", channelName, accountId, null, "ACCOUNT_NOT_FOUND", "Callback for an account that does not exist.", envelope.Body);
+            return Reply(adapter, false);
+        }
+
+        var parsed = adapter.ParseCallback(accounts.Open(sealedAccount), new ChannelCallbackRequest(new Dictionary<string, string>(envelope.Headers, StringComparer.OrdinalIgnoreCase), envelope.Body, envelope.ContentType));
+        if (parsed.Callback is not { } callback)
+        {
+            await review.RecordAsync("callback", channelName, accountId, null, parsed.RejectionCode ?? "REJECTED", parsed.RejectionReason ?? "", envelope.Body);
+            return Reply(adapter, false);
+        }
+        if (!OrderId.IsValid(callback.OrderId))
+        {
+            await review.RecordAsync("callback", channelName, accountId, callback.OrderId, "ORDER_NOT_FOUND", "The callback names no gateway order id.", envelope.Body);
+            return Reply(adapter, false);
+        }
+        if (ToReported(callback.State) is not { } reported)
+        {
+            return Reply(adapter, true); // nothing the order needs to hear (e.g. "not found"); acknowledge
+        }
+
+        var notice = new CallbackNotice(channelName, accountId, callback.OrderId, reported, callback.ChannelTradeNo, callback.Amount, callback.Currency, callback.PaidAt);
+        var outcome = await GrainFactory.GetGrain<IOrderGrain>(callback.OrderId).HandleCallbackAsync(notice);
+        if (!outcome.Accepted)
+        {
+            await review.RecordAsync("callback", channelName, accountId, callback.OrderId, outcome.RejectionCode!, outcome.Detail ?? "", envelope.Body);
+            return Reply(adapter, false);
+        }
+        metrics.CallbackAccepted(channelName);
+        return Reply(adapter, true);
+    }
+
+    private static ReportedPaymentState? ToReported(ChannelTradeState state) => state switch
+    {
+        ChannelTradeState.Pending => ReportedPaymentState.Pending,
+        ChannelTradeState.Succeeded => ReportedPaymentState.Succeeded,
+        ChannelTradeState.Closed => ReportedPaymentState.Closed,
+        ChannelTradeState.Failed => ReportedPaymentState.Failed,
+        _ => null,
+    };
+
+    private static CallbackReply Reply(IPaymentChannel adapter, bool accepted)
+    {
+        var reply = adapter.ReplyToCallback(accepted);
+        return new CallbackReply(reply.StatusCode, reply.ContentType, reply.Body);
+    }
+}

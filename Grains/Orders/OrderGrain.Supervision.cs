@@ -1,0 +1,73 @@
+using PayGateway.Channels;
+
+namespace PayGateway.Orders;
+
+public sealed partial class OrderGrain
+{
+    public async Task WakeAsync()
+    {
+        var s = state.State;
+        if (!s.Exists)
+        {
+            return;
+        }
+        if (!s.StatusValue.IsFinal() && s.NextSupervisionAtMs is { } due && due <= NowMs)
+        {
+            await SuperviseAsync();
+        }
+        await DeliverDueNotificationsAsync();
+    }
+
+    /// <summary>
+    /// One supervision step: past expiry, close at the channel (unless it was paid); otherwise query and follow
+    /// the channel, and schedule the next query on the back-off schedule.
+    /// </summary>
+    private async Task SuperviseAsync()
+    {
+        var now = NowMs;
+        if (now >= state.State.ExpiresAtMs)
+        {
+            await ExpireAsync();
+            return;
+        }
+        var truth = await QueryChannelAsync();
+        if (truth.State is ChannelTradeState.Succeeded or ChannelTradeState.Closed or ChannelTradeState.Failed)
+        {
+            await ApplyChannelTruthAsync(truth);
+            if (state.State.StatusValue.IsFinal())
+            {
+                return;
+            }
+        }
+        var s = state.State;
+        var delays = supervision.Value.CheckDelays;
+        var delay = delays[Math.Min(s.SupervisionChecks + 1, delays.Count - 1)];
+        var status = truth.State == ChannelTradeState.Pending ? OrderStatus.Pending : s.StatusValue;
+        await MoveAsync(status, o => o with
+        {
+            SupervisionChecks = o.SupervisionChecks + 1,
+            // Wake at expiry at the latest, so the order is closed on time.
+            NextSupervisionAtMs = Math.Min(now + (long)delay.TotalMilliseconds, o.ExpiresAtMs),
+        });
+    }
+
+    private async Task ExpireAsync()
+    {
+        var closed = await CloseAtChannelAsync();
+        switch (closed.State)
+        {
+            case ChannelTradeState.Closed or ChannelTradeState.NotFound:
+                await MoveAsync(OrderStatus.Closed, o => o with { ClosedAtMs = NowMs });
+                break;
+            case ChannelTradeState.Succeeded:
+                await ApplyChannelTruthAsync(await QueryChannelAsync());
+                break;
+        }
+        if (!state.State.StatusValue.IsFinal())
+        {
+            // No answer (or a refusal): try again shortly; the order must not stay open past expiry unseen.
+            var retryAt = NowMs + (long)supervision.Value.ExpiryRetryDelay.TotalMilliseconds;
+            await MoveAsync(state.State.StatusValue, o => o with { NextSupervisionAtMs = retryAt });
+        }
+    }
+}
