@@ -38,6 +38,7 @@ public static class SimulatorApp
         services.AddSingleton<TradeStore>();
         services.AddSingleton<BehaviourRegistry>();
         services.AddSingleton<RecordLog>();
+        services.AddSingleton<ICallbackFormat, MockCallbackFormat>();
         services.AddSingleton<CallbackSender>();
         services.AddSingleton<TradeOperations>();
         services.AddSingleton<SimulatorControl>();
@@ -45,7 +46,7 @@ public static class SimulatorApp
 
         var app = builder.Build();
         PaymentApi.Map(app);
-        CashierEndpoints.Map(app);
+        CashierEndpoints.Map(app, CashierSite.Mock);
         ControlEndpoints.Map(app);
         return app;
     }
