@@ -82,6 +82,7 @@ internal sealed record AlipayAnswer(JsonObject Payload, string Result)
 {
     public string Code => (string)Payload["code"]!;
 
+    /// <summary>A success answer: <c>code</c> and <c>msg</c> first, then <paramref name="fields"/> (moved, in order).</summary>
     public static AlipayAnswer Success(string result, JsonObject fields, string code = AlipayCode.Success)
     {
         var payload = new JsonObject { ["code"] = code, ["msg"] = AlipayCode.MessageFor(code) };
