@@ -15,7 +15,12 @@ namespace PayGateway.Tests.Channels.Alipay;
 public sealed class AlipaySimulatorHarness : IAsyncDisposable
 {
     public const string AppId = "2021000000000001";
-    public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Generous, so a loaded machine never turns an ordinary call into a timeout.</summary>
+    public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>For the tests that are about timeouts: short, so they stay fast.</summary>
+    public static readonly TimeSpan ShortClientTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>The merchant app's key pair, made once per test run: private as bare base64 PKCS#8, public as bare SPKI.</summary>
     public static readonly (string Private, string Public) AppKeys = NewKeyPair();
@@ -24,17 +29,24 @@ public sealed class AlipaySimulatorHarness : IAsyncDisposable
     public static readonly (string Private, string Public) PlatformKeys = NewKeyPair();
 
     private readonly ServiceProvider _services;
+    private readonly ServiceProvider _impatientServices;
 
-    private AlipaySimulatorHarness(SimulatorHost simulator, ServiceProvider services, AlipayChannel channel)
+    private AlipaySimulatorHarness(SimulatorHost simulator, ServiceProvider services, ServiceProvider impatientServices)
     {
         Simulator = simulator;
         _services = services;
-        Channel = channel;
+        _impatientServices = impatientServices;
+        Channel = new AlipayChannel(services.GetRequiredService<IHttpClientFactory>(), NullLogger<AlipayChannel>.Instance);
+        ImpatientChannel = new AlipayChannel(impatientServices.GetRequiredService<IHttpClientFactory>(), NullLogger<AlipayChannel>.Instance);
     }
 
     public SimulatorHost Simulator { get; }
 
+    /// <summary>The adapter with <see cref="ClientTimeout"/>.</summary>
     public AlipayChannel Channel { get; }
+
+    /// <summary>The same adapter with <see cref="ShortClientTimeout"/>, for calls that are meant to time out.</summary>
+    public AlipayChannel ImpatientChannel { get; }
 
     public CallbackReceiver Notifies { get; private set; } = null!;
 
@@ -46,10 +58,8 @@ public sealed class AlipaySimulatorHarness : IAsyncDisposable
         options.Alipay.Apps[AppId] = AppKeys.Public;
         options.Alipay.PlatformPrivateKey = PlatformKeys.Private;
         var simulator = await SimulatorHost.StartAsync(options);
-        var services = new ServiceCollection().AddHttpClient(AlipayChannel.HttpClientName, c => c.Timeout = ClientTimeout).Services.BuildServiceProvider();
-        var channel = new AlipayChannel(services.GetRequiredService<IHttpClientFactory>(), NullLogger<AlipayChannel>.Instance);
-        var harness = new AlipaySimulatorHarness(simulator, services, channel);
-        harness.Notifies = await CallbackReceiver.StartAsync(channel, () => harness.Account);
+        var harness = new AlipaySimulatorHarness(simulator, HttpClients(ClientTimeout), HttpClients(ShortClientTimeout));
+        harness.Notifies = await CallbackReceiver.StartAsync(harness.Channel, () => harness.Account);
         harness.Account = harness.AccountWith();
         return harness;
     }
@@ -68,6 +78,9 @@ public sealed class AlipaySimulatorHarness : IAsyncDisposable
     public static ChannelPaymentRequest Request(string orderId, PayMethod method = PayMethod.QR_CODE, long amount = 1234, string? authCode = null) =>
         new(orderId, amount, "CNY", "测试商品 A+B", null, method, DateTimeOffset.UtcNow.AddMinutes(15), "https://shop.example/return", null, null, null, authCode);
 
+    private static ServiceProvider HttpClients(TimeSpan timeout) =>
+        new ServiceCollection().AddHttpClient(AlipayChannel.HttpClientName, c => c.Timeout = timeout).Services.BuildServiceProvider();
+
     public static (string Private, string Public) NewKeyPair()
     {
         using var rsa = RSA.Create(2048);
@@ -79,5 +92,6 @@ public sealed class AlipaySimulatorHarness : IAsyncDisposable
         await Simulator.DisposeAsync();
         await Notifies.DisposeAsync();
         await _services.DisposeAsync();
+        await _impatientServices.DisposeAsync();
     }
 }

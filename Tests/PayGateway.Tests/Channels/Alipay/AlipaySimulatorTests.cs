@@ -335,7 +335,8 @@ public sealed partial class AlipaySimulatorTests : IAsyncLifetime
     {
         _h.Simulator.SetBehaviour("o_lost", new SimulatorBehaviour { TimeoutAfterCharge = true, Operations = [SimulatorOperation.Create] });
 
-        var created = await CreateAsync("o_lost");
+        var created = await _h.ImpatientChannel.CreatePaymentAsync(_h.Account, AlipaySimulatorHarness.Request("o_lost"), default);
+        await WaitForChargeAsync("o_lost");
         var query = await QueryAsync("o_lost");
 
         Assert.Equal(ChannelOutcome.Unknown, created.Outcome);
@@ -350,7 +351,8 @@ public sealed partial class AlipaySimulatorTests : IAsyncLifetime
     {
         _h.Simulator.SetBehaviour("o_retry", new SimulatorBehaviour { TimeoutAfterCharge = true, Times = 1 });
 
-        var first = await CreateAsync("o_retry", PayMethod.SERVER, "286712345678901234");
+        var first = await _h.ImpatientChannel.CreatePaymentAsync(_h.Account, AlipaySimulatorHarness.Request("o_retry", PayMethod.SERVER, authCode: "286712345678901234"), default);
+        await WaitForChargeAsync("o_retry");
         var second = await CreateAsync("o_retry", PayMethod.SERVER, "286712345678901234");
 
         Assert.Equal(ChannelOutcome.Unknown, first.Outcome);
@@ -405,7 +407,7 @@ public sealed partial class AlipaySimulatorTests : IAsyncLifetime
     {
         _h.Simulator.SetBehaviour("o_slow", new SimulatorBehaviour { DelayMs = 1500, Operations = [SimulatorOperation.Create] });
 
-        var created = await CreateAsync("o_slow");
+        var created = await _h.ImpatientChannel.CreatePaymentAsync(_h.Account, AlipaySimulatorHarness.Request("o_slow"), default);
         await _h.Simulator.WaitForRecordAsync(r => r.Kind == RecordKind.Create && r.OutTradeNo == "o_slow", TimeSpan.FromSeconds(5));
         var query = await QueryAsync("o_slow");
 
@@ -505,6 +507,10 @@ public sealed partial class AlipaySimulatorTests : IAsyncLifetime
         Assert.Contains("\"code\":\"40001\"", body);
         Assert.Contains("\"sub_code\":\"isv.missing-signature\"", body);
     }
+
+    // On a loaded machine the simulator may still be handling a call the client already gave up on.
+    private Task WaitForChargeAsync(string orderId) =>
+        _h.Simulator.WaitForRecordAsync(r => r.Kind == RecordKind.Charge && r.OutTradeNo == orderId, TimeSpan.FromSeconds(5));
 
     private int CallbacksSent(string orderId) => _h.Simulator.RecordsFor(orderId).Count(r => r.Kind == RecordKind.CallbackSent);
 
