@@ -1,3 +1,4 @@
+using PayGateway.ChannelSimulator.Alipay;
 using PayGateway.ChannelSimulator.Behaviour;
 using PayGateway.ChannelSimulator.Callbacks;
 using PayGateway.ChannelSimulator.Endpoints;
@@ -11,7 +12,11 @@ namespace PayGateway.ChannelSimulator;
 /// <summary>Wires the simulator into a web application; shared by the standalone program and <see cref="SimulatorHost"/>.</summary>
 public static class SimulatorApp
 {
-    /// <summary>Builds the application. Merchants come from <paramref name="options"/> and from configuration <c>Simulator:Merchants:&lt;merchant_id&gt;</c>.</summary>
+    /// <summary>
+    /// Builds the application. Merchants come from <paramref name="options"/> and from configuration
+    /// <c>Simulator:Merchants:&lt;merchant_id&gt;</c>; Alipay apps from <see cref="SimulatorOptions.Alipay"/> and
+    /// <c>Simulator:Alipay:Apps:&lt;app_id&gt;</c>.
+    /// </summary>
     public static WebApplication Build(WebApplicationBuilder builder, SimulatorOptions options)
     {
         foreach (var merchant in builder.Configuration.GetSection("Simulator:Merchants").GetChildren())
@@ -38,15 +43,18 @@ public static class SimulatorApp
         services.AddSingleton<TradeStore>();
         services.AddSingleton<BehaviourRegistry>();
         services.AddSingleton<RecordLog>();
+        services.AddSingleton<ICallbackFormat, MockCallbackFormat>();
         services.AddSingleton<CallbackSender>();
         services.AddSingleton<TradeOperations>();
         services.AddSingleton<SimulatorControl>();
         services.AddSingleton<PaymentApi>();
+        AlipaySimulator.AddServices(services, builder.Configuration, options.Alipay);
 
         var app = builder.Build();
         PaymentApi.Map(app);
-        CashierEndpoints.Map(app);
+        CashierEndpoints.Map(app, CashierSite.Mock);
         ControlEndpoints.Map(app);
+        AlipaySimulator.Map(app);
         return app;
     }
 }

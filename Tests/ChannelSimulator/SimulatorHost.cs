@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using PayGateway.ChannelSimulator.Alipay;
 using PayGateway.ChannelSimulator.Behaviour;
 using PayGateway.ChannelSimulator.Callbacks;
 using PayGateway.ChannelSimulator.Payments;
@@ -16,11 +17,13 @@ public sealed class SimulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly SimulatorControl _control;
+    private readonly AlipayControl _alipay;
 
     private SimulatorHost(WebApplication app, Uri baseAddress)
     {
         _app = app;
         _control = app.Services.GetRequiredService<SimulatorControl>();
+        _alipay = app.Services.GetRequiredService<AlipayControl>();
         BaseAddress = baseAddress;
     }
 
@@ -42,6 +45,24 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     /// <summary>Registers (or replaces) a merchant and its hmac_key while running.</summary>
     public void AddMerchant(string merchantId, string hmacKey) => _control.AddMerchant(merchantId, hmacKey);
+
+    /// <summary>Alipay's gateway address, <c>{BaseAddress}alipay/gateway.do</c>: an Alipay channel account's BaseUrl.</summary>
+    public Uri AlipayGatewayUrl => new(BaseAddress, "alipay/gateway.do");
+
+    /// <summary>
+    /// The simulated Alipay platform's public key (bare base64 SPKI): the gateway account's <c>alipay_public_key</c>.
+    /// Responses, notifies and sync returns are signed with its private key.
+    /// </summary>
+    public string AlipayPublicKey => _alipay.PlatformPublicKey;
+
+    /// <summary>Registers (or replaces) an Alipay merchant app and the public key its requests are verified with.</summary>
+    public void AddAlipayApp(string appId, string appPublicKey) => _alipay.AddApp(appId, appPublicKey);
+
+    /// <summary>
+    /// Pays an <c>alipay.trade.app.pay</c> order string as the payer's Alipay app would: verified like a gateway call,
+    /// trade created, charged, notify sent in the background.
+    /// </summary>
+    public AlipayAppPayResult PayAlipayOrderString(string orderString) => _alipay.AppPay(orderString);
 
     /// <summary>Behaviour for every call not covered by a per-out_trade_no behaviour; null clears it.</summary>
     public void SetBehaviour(SimulatorBehaviour? behaviour) => _control.SetBehaviour(behaviour);

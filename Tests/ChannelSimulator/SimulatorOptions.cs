@@ -1,3 +1,5 @@
+using PayGateway.ChannelSimulator.Alipay;
+
 namespace PayGateway.ChannelSimulator;
 
 /// <summary>Settings of one simulator instance.</summary>
@@ -15,6 +17,9 @@ public sealed class SimulatorOptions
 
     /// <summary>How long one callback delivery attempt may take.</summary>
     public TimeSpan CallbackTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The Alipay side: merchant apps and their public keys, the platform key, seller and buyer ids.</summary>
+    public AlipaySimulatorOptions Alipay { get; } = new();
 
     /// <summary>Address <see cref="SimulatorHost.StartAsync(SimulatorOptions?, CancellationToken)"/> binds to; port 0 picks a free one.</summary>
     public string Url { get; set; } = "http://127.0.0.1:0";

@@ -10,10 +10,11 @@ public static class SimulatorOperation
 }
 
 /// <summary>A signed business error the simulator returns instead of doing the operation.</summary>
-/// <param name="Code">Error code, e.g. <c>INSUFFICIENT_BALANCE</c>.</param>
-/// <param name="Message">Human-readable message.</param>
-/// <param name="HttpStatus">HTTP status of the error answer (4xx).</param>
-public sealed record SimulatorFailure(string Code, string? Message = null, int HttpStatus = 422);
+/// <param name="Code">Error code: mock e.g. <c>INSUFFICIENT_BALANCE</c>; Alipay the <c>code</c>, e.g. <c>40004</c> or <c>20000</c>.</param>
+/// <param name="Message">Human-readable message (Alipay: <c>sub_msg</c>).</param>
+/// <param name="HttpStatus">HTTP status of the error answer (4xx). Alipay ignores it: its errors are HTTP 200.</param>
+/// <param name="SubCode">Alipay only: the <c>sub_code</c>, e.g. <c>ACQ.TRADE_HAS_CLOSE</c>.</param>
+public sealed record SimulatorFailure(string Code, string? Message = null, int HttpStatus = 422, string? SubCode = null);
 
 /// <summary>
 /// How the simulator misbehaves, globally or for one out_trade_no. JSON names are snake_case

@@ -15,8 +15,7 @@ internal static class ControlEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var control = app.MapGroup("/mock/control").AddEndpointFilter(async (context, next) =>
-            IsLoopback(context.HttpContext.Connection.RemoteIpAddress) ? await next(context) : Results.StatusCode(403));
+        var control = MapLoopbackGroup(app, "/mock/control");
 
         control.MapPut("/merchants/{merchantId}", (string merchantId, MerchantKey body, SimulatorControl c) =>
         {
@@ -56,6 +55,11 @@ internal static class ControlEndpoints
         control.MapPost("/payments/{outTradeNo}/callback", async (string outTradeNo, string? merchant_id, SimulatorControl c, CancellationToken ct) =>
             await c.SendCallbackAsync(outTradeNo, merchant_id, ct) is { } delivery ? Results.Ok(delivery) : Results.NotFound());
     }
+
+    /// <summary>A route group answered only to loopback callers (403 otherwise): test control, never for the payer.</summary>
+    public static RouteGroupBuilder MapLoopbackGroup(IEndpointRouteBuilder app, string prefix) =>
+        app.MapGroup(prefix).AddEndpointFilter(async (context, next) =>
+            IsLoopback(context.HttpContext.Connection.RemoteIpAddress) ? await next(context) : Results.StatusCode(403));
 
     private static IResult Done(Action action)
     {

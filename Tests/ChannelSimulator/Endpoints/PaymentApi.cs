@@ -115,7 +115,7 @@ internal sealed class PaymentApi(
         _ => TradeStatus.Pending,
     };
 
-    private async Task<ApiCall?> BeginAsync(HttpContext context, string kind, string? outTradeNo)
+    private async Task<MockApiCall?> BeginAsync(HttpContext context, string kind, string? outTradeNo)
     {
         var (request, refusal) = await ApiRequestReader.ReadAsync(context, merchants, time);
         if (refusal is not null)
@@ -125,7 +125,7 @@ internal sealed class PaymentApi(
             await SignedResponse.WriteAsync(context, time, status, new ErrorBody(refusal.Code, refusal.Message), refusal.MerchantId, refusal.Key);
             return null;
         }
-        var call = new ApiCall(context, request!, kind, records, time, lifetime.ApplicationStopping);
+        var call = new MockApiCall(context, request!, kind, records, time, lifetime.ApplicationStopping);
         if (outTradeNo is not null)
         {
             call.Behaviour = behaviours.Resolve(outTradeNo, kind);

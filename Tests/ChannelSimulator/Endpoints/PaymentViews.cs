@@ -19,7 +19,7 @@ internal static class PaymentViews
         {
             return view;
         }
-        var cashier = CashierUrl(request, t.TradeNo);
+        var cashier = CashierSite.Mock.PageUrl(request, t.TradeNo);
         return t.Method switch
         {
             "WEB" or "WAP" => view with { PayUrl = cashier },
@@ -28,9 +28,6 @@ internal static class PaymentViews
             _ => view,
         };
     }
-
-    public static string CashierUrl(HttpRequest request, string tradeNo) =>
-        $"{request.Scheme}://{request.Host}/mock/cashier/{Uri.EscapeDataString(tradeNo)}";
 
     // What a payer's app SDK would receive; deterministic so an idempotent create returns the same parameters.
     private static JsonObject AppParams(SimulatorTrade t, string key)

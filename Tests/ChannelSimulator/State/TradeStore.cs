@@ -7,7 +7,20 @@ internal enum CreateOutcome { Created, Existing, Conflict }
 /// <summary>What paying a trade did: paid it now, found it paid already, or found it closed/failed.</summary>
 public enum PayOutcome { Paid, AlreadyPaid, NotPayable }
 
-internal enum CloseOutcome { Closed, AlreadyPaid }
+internal enum CloseOutcome { Closed, AlreadyPaid, AlreadyClosed }
+
+/// <summary>What a create asks the store for, whatever protocol it arrived through.</summary>
+internal sealed record NewTrade(
+    string Protocol,
+    string MerchantId,
+    string OutTradeNo,
+    long Amount,
+    string Currency,
+    string Subject,
+    string Method,
+    Uri? NotifyUrl,
+    string? ReturnUrl,
+    DateTimeOffset ExpireAt);
 
 /// <summary>All trades in memory, keyed by (merchant_id, out_trade_no) and by trade_no. One lock for everything.</summary>
 internal sealed class TradeStore(TimeProvider time)
@@ -18,23 +31,33 @@ internal sealed class TradeStore(TimeProvider time)
     private long _sequence;
 
     /// <summary>Creates the trade, or returns the existing one when the content matches (idempotent create).</summary>
-    public (CreateOutcome Outcome, SimulatorTrade Trade) CreateOrGet(string merchantId, CreatePaymentBody body, string initialStatus)
+    public (CreateOutcome Outcome, SimulatorTrade Trade) CreateOrGet(string merchantId, CreatePaymentBody body, string initialStatus) =>
+        CreateOrGet(new NewTrade(
+            SimulatorProtocol.Mock, merchantId, body.OutTradeNo!, body.Amount!.Value, body.Currency!, body.Subject!, body.Method!,
+            new Uri(body.NotifyUrl!), body.ReturnUrl, body.ExpireAt!.Value), initialStatus);
+
+    /// <summary>
+    /// Creates the trade, or returns the existing one for (merchant, out_trade_no). The existing one is
+    /// <see cref="CreateOutcome.Existing"/> when amount, currency, method and subject match, else a conflict.
+    /// </summary>
+    public (CreateOutcome Outcome, SimulatorTrade Trade) CreateOrGet(NewTrade request, string initialStatus)
     {
         var now = time.GetUtcNow();
         lock (_lock)
         {
-            if (_byOrder.TryGetValue((merchantId, body.OutTradeNo!), out var existing))
+            if (_byOrder.TryGetValue((request.MerchantId, request.OutTradeNo), out var existing))
             {
                 var s = Refresh(existing, now);
-                var same = s.Amount == body.Amount && s.Currency == body.Currency && s.Method == body.Method && s.Subject == body.Subject;
+                var same = s.Amount == request.Amount && s.Currency == request.Currency && s.Method == request.Method && s.Subject == request.Subject;
                 return (same ? CreateOutcome.Existing : CreateOutcome.Conflict, s);
             }
-            var tradeNo = $"MT{now:yyyyMMdd}{++_sequence:D8}";
+            var tradeNo = TradeNumber(request.Protocol, now, ++_sequence);
             var paidAt = initialStatus == TradeStatus.Succeeded ? now : (DateTimeOffset?)null;
             var trade = new Trade(new SimulatorTrade(
-                merchantId, body.OutTradeNo!, tradeNo, body.Amount!.Value, body.Currency!, body.Subject!, body.Method!,
-                new Uri(body.NotifyUrl!), body.ReturnUrl, body.ExpireAt!.Value, initialStatus, now, paidAt));
-            _byOrder[(merchantId, trade.OutTradeNo)] = trade;
+                request.MerchantId, request.OutTradeNo, tradeNo, request.Amount, request.Currency, request.Subject, request.Method,
+                request.NotifyUrl, request.ReturnUrl, request.ExpireAt, initialStatus, now, paidAt)
+            { Protocol = request.Protocol });
+            _byOrder[(request.MerchantId, trade.OutTradeNo)] = trade;
             _byTradeNo[tradeNo] = trade;
             return (CreateOutcome.Created, trade.Snapshot);
         }
@@ -87,7 +110,7 @@ internal sealed class TradeStore(TimeProvider time)
         }
     }
 
-    /// <summary>Any unpaid trade becomes CLOSED; a paid one stays paid.</summary>
+    /// <summary>Any unpaid trade becomes CLOSED; a paid one stays paid. Closing a closed (or failed) trade says so.</summary>
     public (CloseOutcome Outcome, SimulatorTrade Trade) Close(string tradeNo)
     {
         lock (_lock)
@@ -97,6 +120,11 @@ internal sealed class TradeStore(TimeProvider time)
             if (s.Status == TradeStatus.Succeeded)
             {
                 return (CloseOutcome.AlreadyPaid, s);
+            }
+            if (s.Status != TradeStatus.Pending)
+            {
+                trade.Snapshot = s with { Status = TradeStatus.Closed };
+                return (CloseOutcome.AlreadyClosed, trade.Snapshot);
             }
             trade.Snapshot = s with { Status = TradeStatus.Closed };
             return (CloseOutcome.Closed, trade.Snapshot);
@@ -111,6 +139,11 @@ internal sealed class TradeStore(TimeProvider time)
             _byTradeNo.Clear();
         }
     }
+
+    // Mock trade numbers are MT + date + sequence; Alipay's are 28 digits, date first, like real ones.
+    private static string TradeNumber(string protocol, DateTimeOffset now, long sequence) => protocol == SimulatorProtocol.Alipay
+        ? $"{now:yyyyMMdd}2200{sequence:D16}"
+        : $"MT{now:yyyyMMdd}{sequence:D8}";
 
     // A pending trade past its expire_at closes itself the next time anyone looks at it.
     private static SimulatorTrade Refresh(Trade trade, DateTimeOffset now)
