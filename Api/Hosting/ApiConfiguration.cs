@@ -77,15 +77,17 @@ public static class ApiConfiguration
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("pay-gateway API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 
-        var merchant = app.MapGroup("/v1").WithTags("Merchant API").AddEndpointFilter<MerchantSignatureFilter>();
+        var merchant = app.MapGroup("/v1").WithTags("Merchant API").AddEndpointFilter<MerchantSignatureFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         merchant.MapOrders();
         app.MapCallbacks();
 
         app.MapGet("/v1/gateway/public-key", (GatewayResponseSigner signer) => TypedResults.Text(signer.PublicKeyPem, "application/x-pem-file"))
             .WithTags("Merchant API").WithSummary("The gateway's RSA public key, for verifying responses to RSA apps.");
 
-        app.MapGroup("/admin/v1").WithTags("Admin API").RequireAuthorization(OperatorAuthenticationHandler.PolicyName).MapAdmin();
-        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(OperatorAuthenticationHandler.PolicyName);
+        app.MapGroup("/admin/v1").WithTags("Admin API").RequireAuthorization(OperatorAuthenticationHandler.PolicyName)
+            .ProducesProblem(StatusCodes.Status401Unauthorized).MapAdmin();
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(OperatorAuthenticationHandler.PolicyName).ExcludeFromDescription();
         app.MapGet("/healthz", () => TypedResults.Ok("ok")).ExcludeFromDescription();
         return app;
     }

@@ -11,7 +11,9 @@ public static class OrderEndpoints
 {
     public static RouteGroupBuilder MapOrders(this RouteGroupBuilder group)
     {
-        group.MapPost("/orders", CreateAsync).WithName("CreateOrder").WithSummary("Create an order and its payment at the channel.");
+        group.MapPost("/orders", CreateAsync).WithName("CreateOrder").WithSummary("Create an order and its payment at the channel.")
+            .Accepts<CreateOrderRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/orders/{orderId}", GetAsync).WithName("GetOrder").WithSummary("Get an order by gateway order id.");
         group.MapGet("/orders/by-out-trade-no/{outTradeNo}", GetByOutTradeNoAsync).WithName("GetOrderByOutTradeNo").WithSummary("Get an order by the merchant's out_trade_no.");
         group.MapPost("/orders/{orderId}/close", CloseAsync).WithName("CloseOrder").WithSummary("Close an unpaid order, at the channel too.");

@@ -75,7 +75,15 @@ public class GatewayFixture : IAsyncLifetime
         return api;
     }
 
-    private static int FreePort()
+    /// <summary>Stops every silo (as a crash or an outage would) and starts a new cluster on the same database.</summary>
+    public async Task RestartClusterAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        Cluster = await StartClusterAsync();
+    }
+
+    public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -108,7 +108,7 @@ public sealed class PaymentLoopTests(PaymentFixture fixture) : IClassFixture<Pay
             Encoding.UTF8, "application/json"));
         var id = await CreateAsync(PaymentFixture.NewOrder(amount: 1234));
 
-        var response = await PostMockCallbackAsync("mock-acc-2", id, "SUCCEEDED", 1234);
+        var response = await fixture.PostMockCallbackAsync(fixture.Api.CreateClient(), GatewayFixture.DatacenterCode, "mock-acc-2", id, "SUCCEEDED", 1234);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(1, await ReviewItemsAsync(id, "ACCOUNT_MISMATCH"));
@@ -122,7 +122,7 @@ public sealed class PaymentLoopTests(PaymentFixture fixture) : IClassFixture<Pay
         fixture.Simulator.Pay(id, PaymentFixture.MockMerchantId);
         await OrderWhenAsync(id, o => (string?)o["status"] == "succeeded", "succeeded");
 
-        var response = await PostMockCallbackAsync(PaymentFixture.MockAccountId, id, "CLOSED", 800);
+        var response = await fixture.PostMockCallbackAsync(fixture.Api.CreateClient(), GatewayFixture.DatacenterCode, PaymentFixture.MockAccountId, id, "CLOSED", 800);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode); // acknowledged: the channel must stop resending
         Assert.Equal("succeeded", (string?)(await OrderAsync(id))["status"]);
@@ -134,7 +134,7 @@ public sealed class PaymentLoopTests(PaymentFixture fixture) : IClassFixture<Pay
         var id = await CreateAsync(PaymentFixture.NewOrder(amount: 900));
         await _merchant.PostJsonAsync($"/v1/orders/{id}/close", new { });
 
-        var response = await PostMockCallbackAsync(PaymentFixture.MockAccountId, id, "SUCCEEDED", 900);
+        var response = await fixture.PostMockCallbackAsync(fixture.Api.CreateClient(), GatewayFixture.DatacenterCode, PaymentFixture.MockAccountId, id, "SUCCEEDED", 900);
 
         // The channel's query says the trade is closed, so the "paid" callback is contradicted and refused.
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -242,21 +242,5 @@ public sealed class PaymentLoopTests(PaymentFixture fixture) : IClassFixture<Pay
         var delivery = (await fixture.Webhooks.WaitForAsync("expiry", d => d.Count >= 1)).Single();
         Assert.Equal("order.closed", (string?)JsonNode.Parse(delivery.Body)!["type"]);
         Assert.NotNull(order["closed_at"]);
-    }
-
-    /// <summary>A mock-channel callback signed with the simulator merchant's real key, for scenarios the simulator does not stage.</summary>
-    private async Task<HttpResponseMessage> PostMockCallbackAsync(string accountId, string orderId, string status, long amount)
-    {
-        var body = $$"""{"event_id":"evt_manual_{{Guid.NewGuid():N}}","out_trade_no":"{{orderId}}","trade_no":"MT-manual","status":"{{status}}","amount":{{amount}},"currency":"CNY","merchant_id":"{{PaymentFixture.MockMerchantId}}","paid_at":"{{DateTimeOffset.UtcNow:O}}"}""";
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(fixture.MockKey), Encoding.UTF8.GetBytes($"{timestamp}\n{body}")));
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/callbacks/{GatewayFixture.DatacenterCode}/mock/{accountId}")
-        {
-            Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
-        };
-        request.Headers.Add("Mock-Merchant-Id", PaymentFixture.MockMerchantId);
-        request.Headers.Add("Mock-Timestamp", timestamp);
-        request.Headers.Add("Mock-Signature", signature);
-        return await fixture.Api.CreateClient().SendAsync(request);
     }
 }
