@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure a local MariaDB is installed, running and has the gateway's user, then prints nothing but errors.
 # Idempotent: safe to call before every run. Writes the connection settings to .run/db.env (not in git).
-# The password is generated once per machine: no credential lives in the repository.
+# The password is generated once per machine and kept outside any checkout (/var/lib/paygw-dev), so every clone
+# on the machine shares it: no credential lives in the repository.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 state="$root/.run"
@@ -23,6 +24,7 @@ if ! mariadb-admin --socket="$sock" ping >/dev/null 2>&1; then
   # Durability stays on (flush at every commit); the packet limit must hold a 1 MiB+ grain state.
   nohup mariadbd --user=mysql --socket="$sock" --bind-address=127.0.0.1 --port=3306 \
     --innodb-flush-log-at-trx-commit=1 --max-allowed-packet=64M --max-connections=500 \
+    --log-bin-trust-function-creators=1 \
     --sql-mode=STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION \
     >"$state/mariadb.log" 2>&1 &
   for _ in $(seq 1 60); do
@@ -32,7 +34,9 @@ if ! mariadb-admin --socket="$sock" ping >/dev/null 2>&1; then
   mariadb-admin --socket="$sock" ping >/dev/null 2>&1 || { echo "mariadbd did not start; see $state/mariadb.log" >&2; exit 1; }
 fi
 
-if [ ! -f "$state/db.env" ]; then
+machine_state="${PAYGW_MACHINE_STATE:-/var/lib/paygw-dev}"
+mkdir -p "$machine_state" && chmod 700 "$machine_state"
+if [ ! -f "$machine_state/db.env" ]; then
   password="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)"
   mariadb --socket="$sock" -u root <<SQL
 CREATE USER IF NOT EXISTS 'paygw'@'localhost' IDENTIFIED BY '$password';
@@ -43,10 +47,9 @@ GRANT ALL PRIVILEGES ON \`paygw%\`.* TO 'paygw'@'localhost';
 GRANT ALL PRIVILEGES ON \`paygw%\`.* TO 'paygw'@'127.0.0.1';
 FLUSH PRIVILEGES;
 SQL
-  # Stored routines with triggers need this when binary logging is on; harmless otherwise.
-  mariadb --socket="$sock" -u root -e "SET GLOBAL log_bin_trust_function_creators = 1;" || true
   {
     echo "PAYGW_DB_SERVER='Server=127.0.0.1;Port=3306;User ID=paygw;Password=$password'"
-  } >"$state/db.env"
-  chmod 600 "$state/db.env"
+  } >"$machine_state/db.env"
+  chmod 600 "$machine_state/db.env"
 fi
+install -m 600 "$machine_state/db.env" "$state/db.env"

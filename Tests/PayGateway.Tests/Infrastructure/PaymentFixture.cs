@@ -83,9 +83,9 @@ public class PaymentFixture : GatewayFixture
         NewOrder($"{tag}-{Guid.NewGuid():N}", amount, method, authCode, new Uri(Webhooks.Url, tag).ToString());
 
     /// <summary>A mock-channel callback signed with the simulator merchant's real key, for scenarios the simulator does not stage.</summary>
-    public async Task<HttpResponseMessage> PostMockCallbackAsync(HttpClient client, string datacenter, string accountId, string orderId, string status, long amount)
+    public async Task<HttpResponseMessage> PostMockCallbackAsync(HttpClient client, string datacenter, string accountId, string orderId, string status, long amount, string currency = "CNY")
     {
-        var body = $$"""{"event_id":"evt_manual_{{Guid.NewGuid():N}}","out_trade_no":"{{orderId}}","trade_no":"MT-manual","status":"{{status}}","amount":{{amount}},"currency":"CNY","merchant_id":"{{MockMerchantId}}","paid_at":"{{DateTimeOffset.UtcNow:O}}"}""";
+        var body = $$"""{"event_id":"evt_manual_{{Guid.NewGuid():N}}","out_trade_no":"{{orderId}}","trade_no":"MT-manual","status":"{{status}}","amount":{{amount}},"currency":"{{currency}}","merchant_id":"{{MockMerchantId}}","paid_at":"{{DateTimeOffset.UtcNow:O}}"}""";
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(MockKey), Encoding.UTF8.GetBytes($"{timestamp}\n{body}")));
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/callbacks/{datacenter}/mock/{accountId}")

@@ -87,6 +87,18 @@ public sealed class PaymentLoopTests(PaymentFixture fixture) : IClassFixture<Pay
     }
 
     [Fact]
+    public async Task TamperedCurrencyWithValidSignature_IsRejectedAndChangesNothing()
+    {
+        var id = await CreateAsync(PaymentFixture.NewOrder(amount: 1000));
+
+        var response = await fixture.PostMockCallbackAsync(fixture.Api.CreateClient(), GatewayFixture.DatacenterCode, PaymentFixture.MockAccountId, id, "SUCCEEDED", 1000, "USD");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(1, await ReviewItemsAsync(id, "CURRENCY_MISMATCH"));
+        Assert.Equal("pending", (string?)(await OrderAsync(id))["status"]);
+    }
+
+    [Fact]
     public async Task CallbackWithBadSignature_IsRejectedAndChangesNothing()
     {
         var id = await CreateAsync(PaymentFixture.NewOrder());
