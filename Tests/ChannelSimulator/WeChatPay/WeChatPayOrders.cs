@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
 
 namespace PayGateway.ChannelSimulator.WeChatPay;
 
@@ -9,7 +10,12 @@ namespace PayGateway.ChannelSimulator.WeChatPay;
 /// <param name="PrepayId">prepay_id handed out for JSAPI and APP (every order gets one).</param>
 /// <param name="PayerOpenId">The payer's openid: given for JSAPI, made up for the others.</param>
 /// <param name="Attach">attach, echoed in queries and notifications.</param>
-public sealed record WeChatPayOrder(string AppId, string TradeType, string PrepayId, string PayerOpenId, string? Attach);
+public sealed record WeChatPayOrder(
+    [property: JsonPropertyName("appid")] string AppId,
+    string TradeType,
+    string PrepayId,
+    [property: JsonPropertyName("openid")] string PayerOpenId,
+    string? Attach);
 
 /// <summary>The WeChat Pay details of each WeChat Pay trade, by trade_no (= transaction_id).</summary>
 internal sealed class WeChatPayOrders
