@@ -6,6 +6,7 @@ using PayGateway.ChannelSimulator.Payments;
 using PayGateway.ChannelSimulator.Protocol;
 using PayGateway.ChannelSimulator.Records;
 using PayGateway.ChannelSimulator.State;
+using PayGateway.ChannelSimulator.WeChatPay;
 
 namespace PayGateway.ChannelSimulator;
 
@@ -49,12 +50,14 @@ public static class SimulatorApp
         services.AddSingleton<SimulatorControl>();
         services.AddSingleton<PaymentApi>();
         AlipaySimulator.AddServices(services, builder.Configuration, options.Alipay);
+        WeChatPayModule.AddServices(services, builder.Configuration, options);
 
         var app = builder.Build();
         PaymentApi.Map(app);
         CashierEndpoints.Map(app, CashierSite.Mock);
         ControlEndpoints.Map(app);
         AlipaySimulator.Map(app);
+        WeChatPayModule.Map(app);
         return app;
     }
 }

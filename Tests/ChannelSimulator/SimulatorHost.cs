@@ -6,6 +6,7 @@ using PayGateway.ChannelSimulator.Callbacks;
 using PayGateway.ChannelSimulator.Payments;
 using PayGateway.ChannelSimulator.Records;
 using PayGateway.ChannelSimulator.State;
+using PayGateway.ChannelSimulator.WeChatPay;
 
 namespace PayGateway.ChannelSimulator;
 
@@ -25,10 +26,14 @@ public sealed class SimulatorHost : IAsyncDisposable
         _control = app.Services.GetRequiredService<SimulatorControl>();
         _alipay = app.Services.GetRequiredService<AlipayControl>();
         BaseAddress = baseAddress;
+        WeChatPay = app.Services.GetRequiredService<WeChatPaySimulator>();
     }
 
     /// <summary>Root address, e.g. <c>http://127.0.0.1:53123/</c> (the channel account's BaseUrl).</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>The WeChat Pay v3 endpoints: merchants, platform certificates (rotation), orders.</summary>
+    public WeChatPaySimulator WeChatPay { get; }
 
     /// <summary>Starts a simulator bound to <see cref="SimulatorOptions.Url"/> (default http://127.0.0.1:0).</summary>
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions? options = null, CancellationToken cancellationToken = default)

@@ -1,4 +1,5 @@
 using PayGateway.ChannelSimulator.Alipay;
+using PayGateway.ChannelSimulator.WeChatPay;
 
 namespace PayGateway.ChannelSimulator;
 
@@ -20,6 +21,9 @@ public sealed class SimulatorOptions
 
     /// <summary>The Alipay side: merchant apps and their public keys, the platform key, seller and buyer ids.</summary>
     public AlipaySimulatorOptions Alipay { get; } = new();
+
+    /// <summary>The WeChat Pay v3 side: merchants and platform-key settings (docs/channels/wechatpay-simulator.md).</summary>
+    public WeChatPaySimulatorOptions WeChatPay { get; } = new();
 
     /// <summary>Address <see cref="SimulatorHost.StartAsync(SimulatorOptions?, CancellationToken)"/> binds to; port 0 picks a free one.</summary>
     public string Url { get; set; } = "http://127.0.0.1:0";

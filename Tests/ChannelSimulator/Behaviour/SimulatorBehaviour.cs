@@ -18,9 +18,10 @@ public sealed record SimulatorFailure(string Code, string? Message = null, int H
 
 /// <summary>
 /// How the simulator misbehaves, globally or for one out_trade_no. JSON names are snake_case
-/// (<c>delay_ms</c>, <c>timeout_after_charge</c>, …); see docs/channels/mock.md.
+/// (<c>delay_ms</c>, <c>timeout_after_charge</c>, …); see docs/channels/mock.md. Fields only one protocol
+/// honours live in that protocol's part of this partial record.
 /// </summary>
-public sealed record SimulatorBehaviour
+public sealed partial record SimulatorBehaviour
 {
     public static readonly SimulatorBehaviour None = new();
 

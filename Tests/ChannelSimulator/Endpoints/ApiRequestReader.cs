@@ -44,7 +44,8 @@ internal static class ApiRequestReader
         return (new ApiRequest(merchantId, key, body), null);
     }
 
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The raw body, or null when it exceeds 64 KiB.</summary>
+    internal static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[8192];

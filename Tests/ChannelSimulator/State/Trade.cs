@@ -18,6 +18,9 @@ public static class SimulatorProtocol
 
     /// <summary>The Alipay Open Platform gateway, RSA2 (docs/channels/alipay-simulator.md).</summary>
     public const string Alipay = "alipay";
+
+    /// <summary>WeChat Pay API v3 (docs/channels/wechatpay-simulator.md).</summary>
+    public const string WeChatPay = "wechatpay";
 }
 
 /// <summary>A snapshot of one trade at the simulator.</summary>

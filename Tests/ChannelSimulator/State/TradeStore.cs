@@ -140,10 +140,13 @@ internal sealed class TradeStore(TimeProvider time)
         }
     }
 
-    // Mock trade numbers are MT + date + sequence; Alipay's are 28 digits, date first, like real ones.
-    private static string TradeNumber(string protocol, DateTimeOffset now, long sequence) => protocol == SimulatorProtocol.Alipay
-        ? $"{now:yyyyMMdd}2200{sequence:D16}"
-        : $"MT{now:yyyyMMdd}{sequence:D8}";
+    // Mock trade numbers are MT + date + sequence; Alipay's and WeChat Pay's (transaction_id) are 28 digits like real ones.
+    private static string TradeNumber(string protocol, DateTimeOffset now, long sequence) => protocol switch
+    {
+        SimulatorProtocol.Alipay => $"{now:yyyyMMdd}2200{sequence:D16}",
+        SimulatorProtocol.WeChatPay => $"4200{sequence:D8}{now:yyyyMMdd}{sequence:D8}",
+        _ => $"MT{now:yyyyMMdd}{sequence:D8}",
+    };
 
     // A pending trade past its expire_at closes itself the next time anyone looks at it.
     private static SimulatorTrade Refresh(Trade trade, DateTimeOffset now)

@@ -1,0 +1,23 @@
+namespace PayGateway.ChannelSimulator.Behaviour;
+
+/// <summary>Behaviour fields only the WeChat Pay v3 endpoints honour (see docs/channels/wechatpay-simulator.md).</summary>
+public sealed partial record SimulatorBehaviour
+{
+    /// <summary>
+    /// WeChat Pay: answers and notifications carry a <c>Wechatpay-Serial</c> the simulator never issued; the signature
+    /// itself is made with the real platform key.
+    /// </summary>
+    public bool WrongSerial { get; init; }
+
+    /// <summary>WeChat Pay: answers and notifications are signed over a timestamp <c>StaleTimestampAge</c> old (default 10 min).</summary>
+    public bool StaleTimestamp { get; init; }
+
+    /// <summary>WeChat Pay: a query reports this <c>trade_state</c> while the trade is unpaid, e.g. <c>USERPAYING</c> or <c>PAYERROR</c>.</summary>
+    public string? TradeState { get; init; }
+
+    /// <summary>
+    /// WeChat Pay: the notification's <c>resource.ciphertext</c> is altered after encryption, and the notification is
+    /// signed correctly over the altered body, so only decryption can notice.
+    /// </summary>
+    public bool TamperCallbackResource { get; init; }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json.Serialization;
+using PayGateway.ChannelSimulator.Callbacks;
+using PayGateway.ChannelSimulator.Endpoints;
+using PayGateway.ChannelSimulator.State;
+
+namespace PayGateway.ChannelSimulator.WeChatPay;
+
+/// <summary>Adds the WeChat Pay v3 endpoints to the simulator: services, API routes and control routes.</summary>
+internal static class WeChatPayModule
+{
+    /// <summary>Where code_url and h5_url point: the shared cashier page, showing WeChat Pay trades only.</summary>
+    public static readonly CashierSite Cashier = new(SimulatorProtocol.WeChatPay, "/wechatpay/cashier", "WeChat Pay cashier (simulator)", static (_, _) => null);
+
+    /// <summary>Body of <c>PUT /wechatpay/control/merchants/{mchid}</c>.</summary>
+    public sealed record MerchantRegistration(
+        string SerialNo,
+        string PublicKey,
+        [property: JsonPropertyName("apiv3_key")] string ApiV3Key);
+
+    /// <summary>
+    /// Registers the services. Merchants also come from configuration
+    /// <c>Simulator:WeChatPay:Merchants:&lt;mchid&gt;:{SerialNo, PublicKey | PublicKeyFile, ApiV3Key}</c>.
+    /// </summary>
+    public static void AddServices(IServiceCollection services, IConfiguration configuration, SimulatorOptions options)
+    {
+        foreach (var merchant in configuration.GetSection("Simulator:WeChatPay:Merchants").GetChildren())
+        {
+            options.WeChatPay.Merchants[merchant.Key] = new WeChatPayMerchantOptions
+            {
+                SerialNo = merchant["SerialNo"] ?? "",
+                PublicKey = merchant["PublicKey"],
+                PublicKeyFile = merchant["PublicKeyFile"],
+                ApiV3Key = merchant["ApiV3Key"] ?? "",
+            };
+        }
+        services.AddSingleton<WeChatPayMerchants>();
+        services.AddSingleton<WeChatPayPlatformKeys>();
+        services.AddSingleton<WeChatPayOrders>();
+        services.AddSingleton<WeChatPayResponder>();
+        services.AddSingleton<WeChatPayApi>();
+        services.AddSingleton<ICallbackFormat, WeChatPayNotifier>();
+        services.AddSingleton(sp => new WeChatPaySimulator(
+            sp.GetRequiredService<WeChatPayMerchants>(),
+            sp.GetRequiredService<WeChatPayPlatformKeys>(),
+            sp.GetRequiredService<WeChatPayOrders>(),
+            sp.GetRequiredService<TradeStore>()));
+    }
+
+    public static void Map(WebApplication app)
+    {
+        // Generate the platform key now rather than on the first request, and fail at start on bad merchant config.
+        app.Services.GetRequiredService<WeChatPayPlatformKeys>();
+        app.Services.GetRequiredService<WeChatPayMerchants>();
+        WeChatPayApi.Map(app);
+        CashierEndpoints.Map(app, Cashier);
+
+        var control = ControlEndpoints.MapLoopbackGroup(app, "/wechatpay/control");
+
+        control.MapPut("/merchants/{mchId}", (string mchId, MerchantRegistration body, WeChatPaySimulator wechat) =>
+        {
+            try
+            {
+                wechat.AddMerchant(mchId, body.SerialNo, body.PublicKey, body.ApiV3Key);
+                return Results.NoContent();
+            }
+            catch (ArgumentException e)
+            {
+                return Results.BadRequest(new { code = "INVALID_MERCHANT", message = e.Message });
+            }
+        });
+        control.MapGet("/platform-certificates", (WeChatPaySimulator wechat) => wechat.PlatformCertificates);
+        control.MapPost("/platform-certificates/rotate", (WeChatPaySimulator wechat) => wechat.RotatePlatformCertificate());
+        control.MapDelete("/platform-certificates/{serialNo}", (string serialNo, WeChatPaySimulator wechat) =>
+            wechat.RetirePlatformCertificate(serialNo) ? Results.NoContent() : Results.Conflict());
+        control.MapGet("/orders/{outTradeNo}", (string outTradeNo, string? mchid, WeChatPaySimulator wechat) =>
+            wechat.FindOrder(outTradeNo, mchid) is { } order ? Results.Ok(order) : Results.NotFound());
+    }
+}

@@ -1,0 +1,58 @@
+using System.Security.Cryptography.X509Certificates;
+using PayGateway.ChannelSimulator.State;
+
+namespace PayGateway.ChannelSimulator.WeChatPay;
+
+/// <summary>
+/// In-process control of the WeChat Pay v3 part of the simulator (<see cref="SimulatorHost.WeChatPay"/>): merchants,
+/// platform certificates, orders. Behaviours, records, paying and callbacks are the shared ones on <see cref="SimulatorHost"/>.
+/// </summary>
+public sealed class WeChatPaySimulator
+{
+    private readonly WeChatPayMerchants _merchants;
+    private readonly WeChatPayPlatformKeys _platform;
+    private readonly WeChatPayOrders _orders;
+    private readonly TradeStore _store;
+
+    internal WeChatPaySimulator(WeChatPayMerchants merchants, WeChatPayPlatformKeys platform, WeChatPayOrders orders, TradeStore store)
+    {
+        _merchants = merchants;
+        _platform = platform;
+        _orders = orders;
+        _store = store;
+    }
+
+    /// <summary>
+    /// Registers (or replaces) a merchant: <paramref name="serialNo"/> is its API certificate serial (the gateway's
+    /// <c>serial_no</c> setting), <paramref name="publicKeyPem"/> its certificate or public key, <paramref name="apiV3Key"/>
+    /// the 32-character APIv3 key (the gateway's <c>apiv3_key</c> secret).
+    /// </summary>
+    public void AddMerchant(string mchId, string serialNo, string publicKeyPem, string apiV3Key) =>
+        _merchants.Set(mchId, serialNo, publicKeyPem, apiV3Key);
+
+    /// <summary>Registers a merchant by its API certificate; the serial is the certificate's.</summary>
+    public void AddMerchant(string mchId, X509Certificate2 certificate, string apiV3Key)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        _merchants.Set(mchId, certificate.SerialNumber, certificate.ExportCertificatePem(), apiV3Key);
+    }
+
+    /// <summary>The certificate the simulator signs answers and notifications with now.</summary>
+    public WeChatPayPlatformCertificate PlatformCertificate => _platform.Current;
+
+    /// <summary>Every certificate <c>GET /v3/certificates</c> serves, oldest first.</summary>
+    public IReadOnlyList<WeChatPayPlatformCertificate> PlatformCertificates => _platform.Served;
+
+    /// <summary>Rotation: a new platform key and certificate, served next to the old ones and signing from now on.</summary>
+    public WeChatPayPlatformCertificate RotatePlatformCertificate() => _platform.Rotate();
+
+    /// <summary>Ends an overlap: the download stops serving this certificate. False if unknown or still the signing one.</summary>
+    public bool RetirePlatformCertificate(string serialNo) => _platform.Retire(serialNo);
+
+    /// <summary>The WeChat Pay details of an order (appid, trade_type, prepay_id …); null when there is no such WeChat Pay order.</summary>
+    public WeChatPayOrder? FindOrder(string outTradeNo, string? mchId = null)
+    {
+        var trade = mchId is null ? _store.FindAnyMerchant(outTradeNo) : _store.Find(mchId, outTradeNo);
+        return trade is not null && _orders.TryGet(trade.TradeNo, out var order) ? order : null;
+    }
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using PayGateway.ChannelSimulator;
+using PayGateway.ChannelSimulator.WeChatPay;
+using PayGateway.Channels;
+using PayGateway.Channels.WeChatPay;
+using PayGateway.Tests.Channels.Mock;
+
+namespace PayGateway.Tests.Channels.WeChatPay;
+
+/// <summary>
+/// The real <see cref="WeChatPayChannel"/> against the in-process simulator over loopback HTTP, with a callback
+/// receiver that hands notifications to ParseCallback. Adapter and simulator share one clock, which a test can
+/// move forward (e.g. past the adapter's one-minute limit between certificate downloads).
+/// </summary>
+public sealed class WeChatPaySimulatorHarness : IAsyncDisposable
+{
+    public const string MchId = "1900000109";
+    public const string AppId = "wx8888888888888888";
+    public const string ApiV3Key = "SimApiV3Key-0123456789abcdefABCD";
+    public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(3); // generous: CI shares 2 cores with the whole suite
+
+    // The merchant's API key pair and certificate, made once per run: RSA key generation is the slow part.
+    private static readonly Lazy<MerchantKeys> Keys = new(MerchantKeys.Create);
+
+    private readonly ServiceProvider _services;
+
+    private WeChatPaySimulatorHarness(SimulatorHost simulator, ServiceProvider services, WeChatPayChannel channel, FakeTimeProvider time)
+    {
+        Simulator = simulator;
+        _services = services;
+        Channel = channel;
+        Time = time;
+    }
+
+    public sealed record MerchantKeys(string PrivateKeyPem, string CertificatePem, string SerialNo)
+    {
+        public static MerchantKeys Create()
+        {
+            using var key = RSA.Create(2048);
+            var request = new CertificateRequest($"CN={MchId}, O=Simulated Merchant", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            return new MerchantKeys(key.ExportPkcs8PrivateKeyPem(), certificate.ExportCertificatePem(), certificate.SerialNumber);
+        }
+    }
+
+    public static MerchantKeys Merchant => Keys.Value;
+
+    public SimulatorHost Simulator { get; }
+
+    public WeChatPayChannel Channel { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public CallbackReceiver Callbacks { get; private set; } = null!;
+
+    public ChannelAccount Account { get; private set; } = null!;
+
+    public static async Task<WeChatPaySimulatorHarness> StartAsync()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new SimulatorOptions { TimeProvider = time, CallbackRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)] };
+        options.WeChatPay.Merchants[MchId] = new WeChatPayMerchantOptions { SerialNo = Merchant.SerialNo, PublicKey = Merchant.CertificatePem, ApiV3Key = ApiV3Key };
+        var simulator = await SimulatorHost.StartAsync(options);
+        var services = new ServiceCollection()
+            .AddHttpClient("channel.wechatpay", c => c.Timeout = ClientTimeout).Services
+            .BuildServiceProvider();
+        var channel = new WeChatPayChannel(services.GetRequiredService<IHttpClientFactory>(), time, NullLogger<WeChatPayChannel>.Instance);
+        var harness = new WeChatPaySimulatorHarness(simulator, services, channel, time);
+        harness.Callbacks = await CallbackReceiver.StartAsync(channel, () => harness.Account);
+        harness.Account = AccountFor(simulator.BaseAddress, harness.Callbacks.NotifyUrl, Merchant.PrivateKeyPem);
+        return harness;
+    }
+
+    public static ChannelAccount AccountFor(Uri baseUrl, Uri notifyUrl, string privateKeyPem) => new(
+        "wechatpay", "acc-wx", baseUrl,
+        new Dictionary<string, string> { ["mchid"] = MchId, ["appid"] = AppId, ["serial_no"] = Merchant.SerialNo },
+        new Dictionary<string, string> { ["private_key"] = privateKeyPem, ["apiv3_key"] = ApiV3Key },
+        notifyUrl);
+
+    /// <summary>An order of 1234 fen; JSAPI gets an openid and H5 a payer IP, as the adapter requires.</summary>
+    public ChannelPaymentRequest Request(string orderId, PayMethod method = PayMethod.QR_CODE, long amount = 1234) =>
+        new(orderId, amount, "CNY", "测试商品 test order", null, method, Time.GetUtcNow().AddMinutes(15), "https://shop.example/return",
+            UserIp: method == PayMethod.WAP ? "203.0.113.9" : null,
+            UserId: method == PayMethod.SDK ? "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" : null,
+            ProductId: null, AuthCode: null);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Simulator.DisposeAsync();
+        await Callbacks.DisposeAsync();
+        await _services.DisposeAsync();
+    }
+}
