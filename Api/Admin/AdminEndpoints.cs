@@ -1,3 +1,4 @@
+using PayGateway.Api.Hosting;
 using PayGateway.Wire;
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,10 +14,10 @@ public static class AdminEndpoints
     public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder group)
     {
         group.MapPut("/apps/{appId}", ConfigureAppAsync).WithName("ConfigureApp").WithSummary("Create or update a merchant app.")
-            .Accepts<ConfigureAppRequest>("application/json");
+            .DocumentsJsonBody<RouteHandlerBuilder, ConfigureAppRequest>();
         group.MapGet("/apps/{appId}", GetAppAsync).WithName("GetApp");
         group.MapPut("/channel-accounts/{channel}/{accountId}", ConfigureAccountAsync).WithName("ConfigureChannelAccount").WithSummary("Create or update a channel account.")
-            .Accepts<ConfigureChannelAccountRequest>("application/json");
+            .DocumentsJsonBody<RouteHandlerBuilder, ConfigureChannelAccountRequest>();
         group.MapGet("/channel-accounts/{channel}/{accountId}", GetAccountAsync).WithName("GetChannelAccount");
         group.MapPost("/orders/{orderId}/notifications/{eventId}/resend", ResendAsync).WithName("ResendNotification").WithSummary("Deliver a notification again (same event id and body).");
         group.MapGet("/orders", OrderSearch.SearchAsync).WithName("SearchOrders").WithSummary("Search orders (SQL projection of order state).");

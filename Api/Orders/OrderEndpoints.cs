@@ -1,3 +1,4 @@
+using PayGateway.Api.Hosting;
 using PayGateway.Wire;
 using Microsoft.AspNetCore.Http.HttpResults;
 using PayGateway.Api.Contracts;
@@ -12,7 +13,7 @@ public static class OrderEndpoints
     public static RouteGroupBuilder MapOrders(this RouteGroupBuilder group)
     {
         group.MapPost("/orders", CreateAsync).WithName("CreateOrder").WithSummary("Create an order and its payment at the channel.")
-            .Accepts<CreateOrderRequest>("application/json")
+            .DocumentsJsonBody<RouteHandlerBuilder, CreateOrderRequest>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/orders/{orderId}", GetAsync).WithName("GetOrder").WithSummary("Get an order by gateway order id.");
         group.MapGet("/orders/by-out-trade-no/{outTradeNo}", GetByOutTradeNoAsync).WithName("GetOrderByOutTradeNo").WithSummary("Get an order by the merchant's out_trade_no.");

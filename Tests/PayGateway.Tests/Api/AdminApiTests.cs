@@ -128,6 +128,26 @@ public sealed class AdminApiTests(PaymentFixture fixture) : IClassFixture<Paymen
     }
 
     [Fact]
+    public async Task OpenApiDocument_DescribesMerchantAdminAndCallbackEndpointsWithBodies()
+    {
+        var client = fixture.Api.CreateClient();
+
+        var document = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+        var docsPage = await client.GetAsync("/docs/");
+
+        var paths = document["paths"]!.AsObject();
+        foreach (var path in new[] { "/v1/orders", "/v1/orders/{orderId}", "/v1/orders/{orderId}/close", "/v1/orders/{orderId}/sync",
+                     "/v1/orders/by-out-trade-no/{outTradeNo}", "/v1/callbacks/{dc}/{channel}/{accountId}", "/admin/v1/apps/{appId}", "/admin/v1/orders" })
+        {
+            Assert.True(paths.ContainsKey(path), $"{path} is documented");
+        }
+        Assert.DoesNotContain(paths, p => p.Key.StartsWith("/dashboard", StringComparison.Ordinal));
+        Assert.NotNull(paths["/v1/orders"]!["post"]!["requestBody"]!["content"]!["application/json"]);
+        Assert.Equal(HttpStatusCode.OK, docsPage.StatusCode);
+        Assert.Contains("html", docsPage.Content.Headers.ContentType?.MediaType ?? "");
+    }
+
+    [Fact]
     public async Task OrderSearchWithBadStatus_Returns400()
     {
         using var admin = fixture.OperatorClient();
