@@ -174,14 +174,14 @@ public sealed partial class AlipayChannel : IPaymentChannel
 
         if (!verification.IsVerified)
         {
-            return ChannelCallbackParseResult.Rejected("SIGNATURE_INVALID", $"Alipay notify rejected: {verification.Status}.");
+            return ChannelCallbackParseResult.Rejected("INVALID_SIGNATURE", $"Alipay notify rejected: {verification.Status}.");
         }
 
         var fields = verification.Parameters;
         var appId = account.RequiredSetting(AppIdSetting);
         if (!fields.TryGetValue("app_id", out var notifiedAppId) || notifiedAppId != appId)
         {
-            return ChannelCallbackParseResult.Rejected("ACCOUNT_MISMATCH", "The notify is for another Alipay app.");
+            return ChannelCallbackParseResult.Rejected("MERCHANT_MISMATCH", "The notify is for another Alipay app.");
         }
 
         if (!fields.TryGetValue("notify_type", out var notifyType) || notifyType != "trade_status_sync")

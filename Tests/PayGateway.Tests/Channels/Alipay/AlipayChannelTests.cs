@@ -429,7 +429,7 @@ public class AlipayChannelTests
         var result = Channel().ParseCallback(SandboxNotifyAccount(), SandboxNotify(f => f["total_amount"] = "0.02"));
 
         Assert.Null(result.Callback);
-        Assert.Equal("SIGNATURE_INVALID", result.RejectionCode);
+        Assert.Equal("INVALID_SIGNATURE", result.RejectionCode);
     }
 
     [Fact]
@@ -438,7 +438,7 @@ public class AlipayChannelTests
         var result = Channel().ParseCallback(SandboxNotifyAccount(appId: AppId), SandboxNotify());
 
         Assert.Null(result.Callback);
-        Assert.Equal("ACCOUNT_MISMATCH", result.RejectionCode);
+        Assert.Equal("MERCHANT_MISMATCH", result.RejectionCode);
     }
 
     [Fact]
@@ -446,7 +446,7 @@ public class AlipayChannelTests
     {
         var result = Channel().ParseCallback(Account(appId: "9021000122682882"), SandboxNotify());
 
-        Assert.Equal("SIGNATURE_INVALID", result.RejectionCode);
+        Assert.Equal("INVALID_SIGNATURE", result.RejectionCode);
     }
 
     [Fact]

@@ -282,7 +282,7 @@ public sealed partial class AlipaySimulatorTests : IAsyncLifetime
         Assert.NotNull(_h.Channel.ParseCallback(_h.Account, original).Callback);
         Assert.NotEqual(original.Body.ToArray(), tampered.Body.ToArray());
         Assert.Null(result.Callback);
-        Assert.Equal("SIGNATURE_INVALID", result.RejectionCode);
+        Assert.Equal("INVALID_SIGNATURE", result.RejectionCode);
     }
 
     [Fact]
@@ -296,7 +296,7 @@ public sealed partial class AlipaySimulatorTests : IAsyncLifetime
         var received = await _h.Notifies.WaitForAsync(3);
         await _h.Simulator.WaitForRecordAsync(_ => CallbacksSent("o_forged") == 3, TimeSpan.FromSeconds(5));
 
-        Assert.All(received, r => Assert.Equal("SIGNATURE_INVALID", r.Result.RejectionCode));
+        Assert.All(received, r => Assert.Equal("INVALID_SIGNATURE", r.Result.RejectionCode));
         Assert.All(_h.Simulator.RecordsFor("o_forged").Where(r => r.Kind == RecordKind.CallbackSent), r => Assert.Equal((400, "NO_ACK"), (r.ResponseStatus, r.Result)));
     }
 
