@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Polly.Timeout;
 
 namespace PayGateway.Channels.Alipay;
 
@@ -318,9 +319,10 @@ public sealed partial class AlipayChannel : IPaymentChannel
             status = (int)response.StatusCode;
             body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // The request may have reached Alipay before the failure: the money may have moved.
+            // The request may have reached Alipay before the failure: the money may have moved. The channel client's
+            // timeout is a resilience handler (GatewayServices.AddPaymentChannel): it throws TimeoutRejectedException.
             LogTransportFailure(method, account.AccountId, ex.GetType().Name);
             return AlipayCall.Failed($"Transport failure calling {method}.");
         }
