@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PayGateway.ChannelSimulator.Behaviour;
@@ -418,6 +419,25 @@ public sealed partial class AlipayPaymentTests(AlipayFixture fixture) : IClassFi
         var account = await MerchantClient.JsonAsync(await admin.GetAsync($"/admin/v1/channel-accounts/alipay/{accountId}"));
         Assert.Equal(alipayAppId, (string?)account["settings"]!["app_id"]);
         Assert.DoesNotContain("PRIVATE", account.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AccountWithAlipayPublicCertificateInsteadOfKey_VerifiesAnswersAndNotifies()
+    {
+        // Accounts set up for cert mode hold Alipay's public certificate (PEM) rather than the bare key.
+        var request = new CertificateRequest("CN=Alipay Simulator", fixture.PlatformKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var accountId = $"alipay-crt-{Guid.NewGuid():N}"[..24];
+        var appId = $"app_crt_{Guid.NewGuid():N}"[..20];
+        await fixture.ConfigureAccountAsync(accountId, AlipayFixture.AlipayAppId, Convert.ToBase64String(fixture.AppKey.ExportRSAPrivateKey()), certificate.ExportCertificatePem());
+        await fixture.ConfigureAppAsync(appId, accountId);
+        var merchant = fixture.AlipayMerchant(appId);
+
+        var created = await CreateAsync(NewOrder("crt", amount: 555), merchant);
+        var id = (string)created["order_id"]!;
+        await PayAtCashierAsync((string)created["pay_data"]!["content"]!);
+
+        await AssertPaidLoopAsync(id, "crt", 555, merchant);
     }
 
     /// <summary>A TRADE_SUCCESS notify as Alipay sends it (without sign and sign_type).</summary>
