@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Polly.Timeout;
 
 namespace PayGateway.Channels.Alipay;
 
@@ -113,6 +114,10 @@ public sealed partial class AlipayChannel : IPaymentChannel
 
         switch (call.Code)
         {
+            case "10000" when !NamesOrder(payload, orderId):
+                // Correctly signed, but about another trade: nothing here may be applied to this order.
+                LogOtherOrder("alipay.trade.query", account.AccountId, orderId, Str(payload, "out_trade_no"));
+                return ChannelQueryResult.Unknown("Alipay's query answer names another out_trade_no.");
             case "10000":
                 var state = Str(payload, "trade_status") switch
                 {
@@ -140,13 +145,17 @@ public sealed partial class AlipayChannel : IPaymentChannel
     {
         ArgumentNullException.ThrowIfNull(account);
         var call = await CallAsync(account, "alipay.trade.close", new Dictionary<string, object?> { ["out_trade_no"] = orderId }, cancellationToken).ConfigureAwait(false);
-        if (call.Payload is null)
+        if (call.Payload is not { } payload)
         {
             return new ChannelCloseResult(ChannelTradeState.Unknown, "CHANNEL_UNKNOWN", call.Problem);
         }
 
         switch (call.Code, call.SubCode)
         {
+            case ("10000", _) when Str(payload, "out_trade_no") is { } answered && answered != orderId:
+                // The close answer may leave out_trade_no out; when it names one, it must be this order's.
+                LogOtherOrder("alipay.trade.close", account.AccountId, orderId, answered);
+                return new ChannelCloseResult(ChannelTradeState.Unknown, "CHANNEL_UNKNOWN", "Alipay's close answer names another out_trade_no.");
             case ("10000", _):
                 return new ChannelCloseResult(ChannelTradeState.Closed);
             case ("40004", "ACQ.TRADE_NOT_EXIST"):
@@ -174,14 +183,14 @@ public sealed partial class AlipayChannel : IPaymentChannel
 
         if (!verification.IsVerified)
         {
-            return ChannelCallbackParseResult.Rejected("SIGNATURE_INVALID", $"Alipay notify rejected: {verification.Status}.");
+            return ChannelCallbackParseResult.Rejected("INVALID_SIGNATURE", $"Alipay notify rejected: {verification.Status}.");
         }
 
         var fields = verification.Parameters;
         var appId = account.RequiredSetting(AppIdSetting);
         if (!fields.TryGetValue("app_id", out var notifiedAppId) || notifiedAppId != appId)
         {
-            return ChannelCallbackParseResult.Rejected("ACCOUNT_MISMATCH", "The notify is for another Alipay app.");
+            return ChannelCallbackParseResult.Rejected("MERCHANT_MISMATCH", "The notify is for another Alipay app.");
         }
 
         if (!fields.TryGetValue("notify_type", out var notifyType) || notifyType != "trade_status_sync")
@@ -248,6 +257,9 @@ public sealed partial class AlipayChannel : IPaymentChannel
 
         switch (call.Code)
         {
+            case "10000" when !NamesOrder(payload, (string)biz["out_trade_no"]!):
+                LogOtherOrder("alipay.trade.pay", account.AccountId, (string)biz["out_trade_no"]!, Str(payload, "out_trade_no"));
+                return ChannelPaymentResult.Unknown("Alipay's pay answer names another out_trade_no.");
             case "10000":
                 AlipayFormats.TryParseBeijingTime(Str(payload, "gmt_payment"), out var paidAt);
                 return new ChannelPaymentResult(ChannelOutcome.Succeeded, Str(payload, "trade_no"), PaidAt: paidAt ?? _timeProvider.GetUtcNow());
@@ -307,9 +319,10 @@ public sealed partial class AlipayChannel : IPaymentChannel
             status = (int)response.StatusCode;
             body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // The request may have reached Alipay before the failure: the money may have moved.
+            // The request may have reached Alipay before the failure: the money may have moved. The channel client's
+            // timeout is a resilience handler (GatewayServices.AddPaymentChannel): it throws TimeoutRejectedException.
             LogTransportFailure(method, account.AccountId, ex.GetType().Name);
             return AlipayCall.Failed($"Transport failure calling {method}.");
         }
@@ -385,6 +398,10 @@ public sealed partial class AlipayChannel : IPaymentChannel
         }
     }
 
+    /// <summary>Whether a success payload is about <paramref name="orderId"/>: Alipay echoes out_trade_no in every trade answer.</summary>
+    private static bool NamesOrder(JsonElement payload, string orderId) =>
+        string.Equals(Str(payload, "out_trade_no"), orderId, StringComparison.Ordinal);
+
     private static string? Str(JsonElement obj, string name) =>
         obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
@@ -403,6 +420,9 @@ public sealed partial class AlipayChannel : IPaymentChannel
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alipay {Method} for account {AccountId} returned an unverifiable response ({Status}); outcome unknown")]
     private partial void LogUnverifiable(string method, string accountId, AlipayResponseStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alipay {Method} for account {AccountId} asked about {OrderId} but answered about {AnsweredOrderId}; outcome unknown")]
+    private partial void LogOtherOrder(string method, string accountId, string orderId, string? answeredOrderId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alipay {Method} for account {AccountId}: code {Code}, sub_code {SubCode}")]
     private partial void LogResult(string method, string accountId, string? code, string? subCode);

@@ -27,6 +27,7 @@ public class PaymentFixture : GatewayFixture
     {
         var options = new SimulatorOptions { CallbackRetryDelays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200)] };
         options.Merchants[MockMerchantId] = MockKey;
+        ConfigureSimulator(options);
         Simulator = await SimulatorHost.StartAsync(options);
         Webhooks = await WebhookReceiver.StartAsync();
         await base.InitializeAsync();
@@ -59,6 +60,11 @@ public class PaymentFixture : GatewayFixture
             channels = routes,
             enabled = true,
         }));
+    }
+
+    /// <summary>For fixtures that need more of the simulator (another protocol's keys), before it starts.</summary>
+    protected virtual void ConfigureSimulator(SimulatorOptions options)
+    {
     }
 
     public MerchantClient HmacMerchant() => new(Api.CreateClient(), HmacAppId, hmacSecret: HmacSecret);
@@ -98,7 +104,7 @@ public class PaymentFixture : GatewayFixture
         return await client.SendAsync(request);
     }
 
-    private static async Task EnsureOk(HttpResponseMessage response)
+    protected static async Task EnsureOk(HttpResponseMessage response)
     {
         if (!response.IsSuccessStatusCode)
         {

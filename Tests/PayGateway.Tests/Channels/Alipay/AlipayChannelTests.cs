@@ -326,6 +326,44 @@ public class AlipayChannelTests
         Assert.Equal($"{{\"out_trade_no\":\"{OrderId}\"}}", sent.Fields["biz_content"]);
     }
 
+    [Theory]
+    [InlineData(",\"out_trade_no\":\"ord_20240101_0002\"")]
+    [InlineData(",\"out_trade_no\":\"ORD_20240101_0001\"")]
+    [InlineData("")]
+    public async Task Query_SignedAnswerAboutAnotherOrder_IsUnknown(string outTradeNo)
+    {
+        // Correctly signed, but the trade it describes is not the one asked about (or it does not say which).
+        _alipay.Respond = _ => FakeAlipay.Signed("alipay.trade.query", $"{{\"code\":\"10000\",\"msg\":\"Success\",\"trade_no\":\"2024010122001\"{outTradeNo},\"trade_status\":\"TRADE_SUCCESS\",\"total_amount\":\"12.34\",\"send_pay_date\":\"2024-01-01 12:00:05\"}}");
+
+        var result = await Channel().QueryPaymentAsync(Account(), OrderId, CancellationToken.None);
+
+        Assert.Equal(ChannelTradeState.Unknown, result.State);
+        Assert.Null(result.Amount);
+        Assert.Null(result.ChannelTradeNo);
+        Assert.Null(result.PaidAt);
+    }
+
+    [Fact]
+    public async Task BarcodePay_SuccessAboutAnotherOrder_IsUnknownNotSucceeded()
+    {
+        _alipay.Respond = _ => FakeAlipay.Signed("alipay.trade.pay", "{\"code\":\"10000\",\"msg\":\"Success\",\"trade_no\":\"2024010122001\",\"out_trade_no\":\"ord_20240101_0002\",\"total_amount\":\"12.34\",\"gmt_payment\":\"2024-01-01 12:00:05\"}");
+
+        var result = await Channel().CreatePaymentAsync(Account(), Payment(PayMethod.SERVER, authCode: "281234567890123456"), CancellationToken.None);
+
+        Assert.Equal(ChannelOutcome.Unknown, result.Outcome);
+        Assert.Null(result.ChannelTradeNo);
+    }
+
+    [Fact]
+    public async Task Close_SuccessAboutAnotherOrder_IsUnknown()
+    {
+        _alipay.Respond = _ => FakeAlipay.Signed("alipay.trade.close", "{\"code\":\"10000\",\"msg\":\"Success\",\"trade_no\":\"2024010122001\",\"out_trade_no\":\"ord_20240101_0002\"}");
+
+        var result = await Channel().ClosePaymentAsync(Account(), OrderId, CancellationToken.None);
+
+        Assert.Equal(ChannelTradeState.Unknown, result.State);
+    }
+
     [Fact]
     public async Task Query_TradeNotExist_IsNotFound()
     {
@@ -352,7 +390,7 @@ public class AlipayChannelTests
     {
         _alipay.Respond = _ =>
         {
-            var genuine = FakeAlipay.Signed("alipay.trade.query", "{\"code\":\"10000\",\"msg\":\"Success\",\"trade_status\":\"WAIT_BUYER_PAY\",\"total_amount\":\"12.34\"}");
+            var genuine = FakeAlipay.Signed("alipay.trade.query", $"{{\"code\":\"10000\",\"msg\":\"Success\",\"out_trade_no\":\"{OrderId}\",\"trade_status\":\"WAIT_BUYER_PAY\",\"total_amount\":\"12.34\"}}");
             var text = genuine.Content.ReadAsStringAsync().Result.Replace("WAIT_BUYER_PAY", "TRADE_SUCCESS", StringComparison.Ordinal);
             return FakeAlipay.Json(text);
         };
@@ -378,7 +416,7 @@ public class AlipayChannelTests
     {
         _alipay.Respond = request => FakeAlipay.MethodOf(request) == "alipay.trade.close"
             ? FakeAlipay.Signed("alipay.trade.close", "{\"code\":\"40004\",\"msg\":\"Business Failed\",\"sub_code\":\"ACQ.TRADE_STATUS_ERROR\",\"sub_msg\":\"交易状态不合法\"}")
-            : FakeAlipay.Signed("alipay.trade.query", "{\"code\":\"10000\",\"msg\":\"Success\",\"trade_status\":\"TRADE_SUCCESS\",\"total_amount\":\"12.34\"}");
+            : FakeAlipay.Signed("alipay.trade.query", $"{{\"code\":\"10000\",\"msg\":\"Success\",\"out_trade_no\":\"{OrderId}\",\"trade_status\":\"TRADE_SUCCESS\",\"total_amount\":\"12.34\"}}");
 
         var result = await Channel().ClosePaymentAsync(Account(), OrderId, CancellationToken.None);
 
@@ -429,7 +467,7 @@ public class AlipayChannelTests
         var result = Channel().ParseCallback(SandboxNotifyAccount(), SandboxNotify(f => f["total_amount"] = "0.02"));
 
         Assert.Null(result.Callback);
-        Assert.Equal("SIGNATURE_INVALID", result.RejectionCode);
+        Assert.Equal("INVALID_SIGNATURE", result.RejectionCode);
     }
 
     [Fact]
@@ -438,7 +476,7 @@ public class AlipayChannelTests
         var result = Channel().ParseCallback(SandboxNotifyAccount(appId: AppId), SandboxNotify());
 
         Assert.Null(result.Callback);
-        Assert.Equal("ACCOUNT_MISMATCH", result.RejectionCode);
+        Assert.Equal("MERCHANT_MISMATCH", result.RejectionCode);
     }
 
     [Fact]
@@ -446,7 +484,7 @@ public class AlipayChannelTests
     {
         var result = Channel().ParseCallback(Account(appId: "9021000122682882"), SandboxNotify());
 
-        Assert.Equal("SIGNATURE_INVALID", result.RejectionCode);
+        Assert.Equal("INVALID_SIGNATURE", result.RejectionCode);
     }
 
     [Fact]

@@ -3,11 +3,13 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using PayGateway.ChannelSimulator.Behaviour;
 using PayGateway.ChannelSimulator.Records;
 using PayGateway.ChannelSimulator.State;
 using PayGateway.Channels;
 using PayGateway.Channels.Alipay;
+using PayGateway.Hosting;
 
 namespace PayGateway.Tests.Channels.Alipay;
 
@@ -282,7 +284,7 @@ public sealed partial class AlipaySimulatorTests : IAsyncLifetime
         Assert.NotNull(_h.Channel.ParseCallback(_h.Account, original).Callback);
         Assert.NotEqual(original.Body.ToArray(), tampered.Body.ToArray());
         Assert.Null(result.Callback);
-        Assert.Equal("SIGNATURE_INVALID", result.RejectionCode);
+        Assert.Equal("INVALID_SIGNATURE", result.RejectionCode);
     }
 
     [Fact]
@@ -296,7 +298,7 @@ public sealed partial class AlipaySimulatorTests : IAsyncLifetime
         var received = await _h.Notifies.WaitForAsync(3);
         await _h.Simulator.WaitForRecordAsync(_ => CallbacksSent("o_forged") == 3, TimeSpan.FromSeconds(5));
 
-        Assert.All(received, r => Assert.Equal("SIGNATURE_INVALID", r.Result.RejectionCode));
+        Assert.All(received, r => Assert.Equal("INVALID_SIGNATURE", r.Result.RejectionCode));
         Assert.All(_h.Simulator.RecordsFor("o_forged").Where(r => r.Kind == RecordKind.CallbackSent), r => Assert.Equal((400, "NO_ACK"), (r.ResponseStatus, r.Result)));
     }
 
@@ -413,6 +415,25 @@ public sealed partial class AlipaySimulatorTests : IAsyncLifetime
 
         Assert.Equal(ChannelOutcome.Unknown, created.Outcome);
         Assert.Equal(ChannelTradeState.Pending, query.State);
+    }
+
+    [Fact]
+    public async Task GatewayTimeoutHandlerFires_QueryAndCreateUnknownWithoutThrowing()
+    {
+        // The HTTP client exactly as the silo registers it: the timeout comes from the resilience handler, which
+        // throws its own exception type rather than the HttpClient.Timeout cancellation the harness uses.
+        var services = new ServiceCollection().AddLogging();
+        services.Configure<GatewayOptions>(o => o.ChannelTimeout = TimeSpan.FromMilliseconds(300));
+        services.AddPaymentChannel<AlipayChannel>(AlipayChannel.ChannelName);
+        await using var provider = services.BuildServiceProvider();
+        var channel = Assert.IsType<AlipayChannel>(provider.GetRequiredService<IPaymentChannel>());
+        _h.Simulator.SetBehaviour(new SimulatorBehaviour { DelayMs = 1000 });
+
+        var created = await channel.CreatePaymentAsync(_h.Account, AlipaySimulatorHarness.Request("o_polly"), default);
+        var query = await channel.QueryPaymentAsync(_h.Account, "o_polly", default);
+
+        Assert.Equal(ChannelOutcome.Unknown, created.Outcome);
+        Assert.Equal(ChannelTradeState.Unknown, query.State);
     }
 
     // ---- request authentication
