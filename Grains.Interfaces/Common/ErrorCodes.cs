@@ -30,6 +30,7 @@ public static class ErrorCodes
     public const string NotificationNotFound = "NOTIFICATION_NOT_FOUND";
     public const string ChannelRejected = "CHANNEL_REJECTED";
     public const string ChannelUnavailable = "CHANNEL_UNAVAILABLE";
+    public const string ChannelAccountMisconfigured = "CHANNEL_ACCOUNT_MISCONFIGURED";
 
     public const string AppNotFound = "APP_NOT_FOUND";
     public const string InvalidConfiguration = "INVALID_CONFIGURATION";

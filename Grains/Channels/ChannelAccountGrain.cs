@@ -8,6 +8,7 @@ namespace PayGateway.Channels;
 public sealed class ChannelAccountGrain(
     [PersistentState("channel_account")] IPersistentState<ChannelAccountState> state,
     ChannelRegistry channels,
+    ChannelAccountOpener opener,
     SecretProtector protector,
     TimeProvider clock) : Grain, IChannelAccountGrain
 {
@@ -24,6 +25,15 @@ public sealed class ChannelAccountGrain(
         foreach (var (name, value) in config.Secrets)
         {
             secrets = secrets.SetItem(name, protector.Seal(value, ChannelAccountOpener.SecretPurpose(Channel, AccountId, name)));
+        }
+        try
+        {
+            // The adapter sees exactly what it will get at payment time: stored secrets merged with the new ones.
+            channels.Get(Channel).ValidateAccount(opener.Open(new SealedChannelAccount(Channel, AccountId, config.BaseUrl, config.Settings, secrets, config.EnabledMethods, config.Enabled)));
+        }
+        catch (ChannelConfigurationException ex)
+        {
+            return new ChannelAccountResult(null, new GatewayError(ErrorCodes.ValidationFailed, ex.Message));
         }
         var next = state.State with
         {

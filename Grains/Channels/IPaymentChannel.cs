@@ -41,4 +41,13 @@ public interface IPaymentChannel
 
     /// <summary>The body the channel expects when the gateway accepted (or refused) a callback.</summary>
     ChannelCallbackReply ReplyToCallback(bool accepted);
+
+    /// <summary>
+    /// Checks, before an operator's configuration is stored, that the account can be used: required settings and
+    /// secrets present, keys parse. Throws <see cref="ChannelConfigurationException"/> saying what is wrong
+    /// (never quoting a secret). The default checks nothing.
+    /// </summary>
+    void ValidateAccount(ChannelAccount account)
+    {
+    }
 }

@@ -59,7 +59,9 @@ public static class GatewayServices
     public static IServiceCollection AddPaymentChannel<TChannel>(this IServiceCollection services, string name)
         where TChannel : class, IPaymentChannel
     {
+        services.AddTransient<ChannelTimeoutHandler>();
         services.AddHttpClient($"channel.{name}")
+            .AddHttpMessageHandler<ChannelTimeoutHandler>()
             .AddResilienceHandler("timeout", (pipeline, context) =>
             {
                 var timeout = context.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value.ChannelTimeout;

@@ -71,7 +71,8 @@ public sealed partial class OrderGrain(
             Metadata = command.Metadata,
             CreatedAtMs = now,
             ExpiresAtMs = now + command.ExpireSeconds * 1000L,
-            NextSupervisionAtMs = now + (long)supervision.Value.CheckDelays[0].TotalMilliseconds,
+            // Checked at expiry at the latest, so an unpaid order is closed on time.
+            NextSupervisionAtMs = Math.Min(now + (long)supervision.Value.CheckDelays[0].TotalMilliseconds, now + command.ExpireSeconds * 1000L),
         };
         await SaveAsync(created);
         return await CreateAtChannelAsync(command.AuthCode);
@@ -129,11 +130,23 @@ public sealed partial class OrderGrain(
     private async Task<OrderResult> CreateAtChannelAsync(string? authCode)
     {
         var s = state.State;
-        var (adapter, account) = await OpenChannelAsync();
+        IPaymentChannel adapter;
+        ChannelAccount account;
+        try
+        {
+            (adapter, account) = await OpenChannelAsync();
+        }
+        catch (ChannelConfigurationException ex)
+        {
+            // Nothing was sent to the channel, so nothing can have been charged: failing the order is certain.
+            logger.LogError("Order {OrderId} cannot reach its channel: {Reason}", s.OrderId, ex.Message);
+            await MoveAsync(OrderStatus.Failed, o => o with { Failure = new StoredError(ErrorCodes.ChannelAccountMisconfigured, "The channel account is not usable; nothing was charged.") });
+            return OrderResult.Ok(state.State.ToView());
+        }
         var request = new ChannelPaymentRequest(
             s.OrderId!, s.Amount, s.Currency, s.Subject, s.Description, Enum.Parse<PayMethod>(s.Method),
             DateTimeOffset.FromUnixTimeMilliseconds(s.ExpiresAtMs), s.ReturnUrl, s.UserIp, s.UserId, s.ProductId, authCode);
-        var result = await CallChannelAsync(ct => adapter.CreatePaymentAsync(account, request, ct), ChannelPaymentResult.Unknown);
+        var result = await CallOpenChannelAsync(ct => adapter.CreatePaymentAsync(account, request, ct), ChannelPaymentResult.Unknown);
 
         var answered = result.Outcome != ChannelOutcome.Unknown;
         Func<OrderState, OrderState> record = o => o with
@@ -256,31 +269,42 @@ public sealed partial class OrderGrain(
         return (channels.Get(s.Channel), accounts.Open(sealedAccount));
     }
 
-    private async Task<ChannelQueryResult> QueryChannelAsync()
-    {
-        var (adapter, account) = await OpenChannelAsync();
-        return await CallChannelAsync(ct => adapter.QueryPaymentAsync(account, state.State.OrderId!, ct), ChannelQueryResult.Unknown);
-    }
+    private Task<ChannelQueryResult> QueryChannelAsync() =>
+        CallChannelAsync((adapter, account, ct) => adapter.QueryPaymentAsync(account, state.State.OrderId!, ct), ChannelQueryResult.Unknown);
 
-    private async Task<ChannelCloseResult> CloseAtChannelAsync()
-    {
-        var (adapter, account) = await OpenChannelAsync();
-        return await CallChannelAsync(ct => adapter.ClosePaymentAsync(account, state.State.OrderId!, ct),
+    private Task<ChannelCloseResult> CloseAtChannelAsync() =>
+        CallChannelAsync((adapter, account, ct) => adapter.ClosePaymentAsync(account, state.State.OrderId!, ct),
             reason => new ChannelCloseResult(ChannelTradeState.Unknown, "CHANNEL_UNKNOWN", reason));
-    }
 
     /// <summary>
-    /// Calls the channel with the gateway's timeout. Adapters report channel outcomes as values; anything that
-    /// still escapes is, for money purposes, an unknown outcome.
+    /// Calls the order's channel with the gateway's timeout. Adapters report channel outcomes as values; anything
+    /// that still escapes (including an account an operator has since broken) is, for money purposes, an unknown
+    /// outcome: supervision keeps asking until the channel can answer.
     /// </summary>
-    private async Task<T> CallChannelAsync<T>(Func<CancellationToken, Task<T>> call, Func<string, T> unknown)
+    private async Task<T> CallChannelAsync<T>(Func<IPaymentChannel, ChannelAccount, CancellationToken, Task<T>> call, Func<string, T> unknown)
+    {
+        IPaymentChannel adapter;
+        ChannelAccount account;
+        try
+        {
+            (adapter, account) = await OpenChannelAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Order {OrderId} cannot reach its channel", state.State.OrderId);
+            return unknown(ex.GetType().Name);
+        }
+        return await CallOpenChannelAsync(ct => call(adapter, account, ct), unknown);
+    }
+
+    private async Task<T> CallOpenChannelAsync<T>(Func<CancellationToken, Task<T>> call, Func<string, T> unknown)
     {
         using var timeout = new CancellationTokenSource(options.Value.ChannelTimeout);
         try
         {
             return await call(timeout.Token);
         }
-        catch (Exception ex) when (ex is not ChannelConfigurationException)
+        catch (Exception ex)
         {
             logger.LogWarning(ex, "Channel call for order {OrderId} ended without an answer", state.State.OrderId);
             return unknown(ex.GetType().Name);

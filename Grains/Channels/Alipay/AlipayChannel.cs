@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Polly.Timeout;
 
 namespace PayGateway.Channels.Alipay;
 
@@ -319,10 +318,10 @@ public sealed partial class AlipayChannel : IPaymentChannel
             status = (int)response.StatusCode;
             body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // The request may have reached Alipay before the failure: the money may have moved. The channel client's
-            // timeout is a resilience handler (GatewayServices.AddPaymentChannel): it throws TimeoutRejectedException.
+            // The request may have reached Alipay before the failure: the money may have moved. (The channel client's
+            // timeout surfaces as a cancellation, like HttpClient's own: see ChannelTimeoutHandler.)
             LogTransportFailure(method, account.AccountId, ex.GetType().Name);
             return AlipayCall.Failed($"Transport failure calling {method}.");
         }
@@ -354,6 +353,13 @@ public sealed partial class AlipayChannel : IPaymentChannel
         var call = new AlipayCall(payload, Str(payload, "code"), Str(payload, "msg"), Str(payload, "sub_code"), Str(payload, "sub_msg"), null);
         LogResult(method, account.AccountId, call.Code, call.SubCode);
         return call;
+    }
+
+    public void ValidateAccount(ChannelAccount account)
+    {
+        _ = Context(account);
+        using var privateKey = LoadAppPrivateKey(account);
+        using var publicKey = LoadAlipayPublicKey(account);
     }
 
     private static AlipayRequestContext Context(ChannelAccount account)

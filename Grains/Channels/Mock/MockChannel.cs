@@ -8,6 +8,12 @@ namespace PayGateway.Channels.Mock;
 /// </summary>
 public sealed class MockChannel(IHttpClientFactory httpClientFactory, TimeProvider time) : IPaymentChannel
 {
+    public void ValidateAccount(ChannelAccount account)
+    {
+        _ = account.RequiredSetting("merchant_id");
+        _ = account.RequiredSecret("hmac_key");
+    }
+
     public const string ChannelName = "mock";
 
     private static readonly PayMethod[] Methods = Enum.GetValues<PayMethod>();

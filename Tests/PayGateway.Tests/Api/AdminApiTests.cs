@@ -102,6 +102,20 @@ public sealed class AdminApiTests(PaymentFixture fixture) : IClassFixture<Paymen
         await ProblemAssert.IsProblemAsync(response, 400, "VALIDATION_FAILED", body);
     }
 
+    [Theory]
+    [InlineData("alipay", """{"base_url":"http://sim.test/","settings":{"app_id":"2021000000000001","alipay_public_key":"bogus"},"secrets":{"app_private_key":"not-a-key-but-secret-looking"},"enabled_methods":["QR_CODE"],"enabled":true}""")]
+    [InlineData("mock", """{"base_url":"http://sim.test/","settings":{"merchant_id":"m1"},"secrets":{},"enabled_methods":["QR_CODE"],"enabled":true}""")]
+    public async Task UnusableChannelAccount_Returns400WithoutEchoingSecrets(string channel, string body)
+    {
+        using var admin = fixture.OperatorClient();
+
+        var response = await admin.PutAsync($"/admin/v1/channel-accounts/{channel}/broken", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsProblemAsync(response, 400, "VALIDATION_FAILED", channel);
+        Assert.DoesNotContain("not-a-key-but-secret-looking", await response.Content.ReadAsStringAsync());
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync($"/admin/v1/channel-accounts/{channel}/broken"), 422, "CHANNEL_ACCOUNT_NOT_FOUND", "not stored");
+    }
+
     [Fact]
     public async Task UnknownChannel_Returns400()
     {

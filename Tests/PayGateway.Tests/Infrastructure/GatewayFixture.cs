@@ -42,7 +42,9 @@ public class GatewayFixture : IAsyncLifetime
         // Fast schedules so supervision and retries happen within a test; the production defaults are in the options classes.
         ["Gateway:Supervision:Shards"] = "2",
         ["Gateway:Supervision:SweepInterval"] = "00:00:00.200",
-        ["Gateway:Supervision:CheckDelays:0"] = "00:00:01",
+        // The first check waits long enough that tests asserting "nothing changed" after a refused callback are not
+        // raced by supervision legitimately finding the payment.
+        ["Gateway:Supervision:CheckDelays:0"] = "00:00:04",
         ["Gateway:Supervision:CheckDelays:1"] = "00:00:02",
         ["Gateway:Supervision:ExpiryRetryDelay"] = "00:00:01",
         ["Gateway:Notifications:RetryDelays:0"] = "00:00:00.300",

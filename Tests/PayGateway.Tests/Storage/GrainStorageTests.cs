@@ -8,6 +8,8 @@ public sealed class GrainStorageTests : IAsyncLifetime
 {
     private readonly GatewayFixture _gateway = new();
 
+    private static readonly ImmutableSortedDictionary<string, string> MockSecrets = ImmutableSortedDictionary<string, string>.Empty.Add("hmac_key", "k");
+
     public Task InitializeAsync() => _gateway.InitializeAsync();
 
     public Task DisposeAsync() => _gateway.DisposeAsync();
@@ -15,10 +17,10 @@ public sealed class GrainStorageTests : IAsyncLifetime
     [Fact]
     public async Task StateLargerThanOneMebibyte_RoundTrips()
     {
-        var settings = Enumerable.Range(0, 300).ToImmutableSortedDictionary(i => $"k{i:D3}", _ => new string('x', 4000));
+        var settings = Enumerable.Range(0, 300).ToImmutableSortedDictionary(i => $"k{i:D3}", _ => new string('x', 4000)).Add("merchant_id", "m1");
         var account = _gateway.Grains.GetGrain<IChannelAccountGrain>("mock:big");
 
-        var result = await account.ConfigureAsync(new ChannelAccountConfig("http://sim.test/", settings, ImmutableSortedDictionary<string, string>.Empty, [], true));
+        var result = await account.ConfigureAsync(new ChannelAccountConfig("http://sim.test/", settings, MockSecrets, [], true));
         Assert.Null(result.Error);
         await _gateway.Cluster.RestartSiloAsync(_gateway.Cluster.Silos[0]);
         var reloaded = await _gateway.Cluster.Client.GetGrain<IChannelAccountGrain>("mock:big").GetAsync();
@@ -56,7 +58,7 @@ public sealed class GrainStorageTests : IAsyncLifetime
     public async Task RowChangedBehindTheGrain_WriteFailsWithConflictAndGrainReloads()
     {
         var account = _gateway.Grains.GetGrain<IChannelAccountGrain>("mock:etag");
-        var config = new ChannelAccountConfig("http://sim.test/", ImmutableSortedDictionary<string, string>.Empty, ImmutableSortedDictionary<string, string>.Empty, [], true);
+        var config = new ChannelAccountConfig("http://sim.test/", ImmutableSortedDictionary<string, string>.Empty.Add("merchant_id", "m1"), MockSecrets, [], true);
         await account.ConfigureAsync(config);
 
         // Someone else writes the row (a second activation during a membership change, say).
