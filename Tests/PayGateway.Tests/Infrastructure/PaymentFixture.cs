@@ -98,7 +98,7 @@ public class PaymentFixture : GatewayFixture
         return await client.SendAsync(request);
     }
 
-    private static async Task EnsureOk(HttpResponseMessage response)
+    protected static async Task EnsureOk(HttpResponseMessage response)
     {
         if (!response.IsSuccessStatusCode)
         {
