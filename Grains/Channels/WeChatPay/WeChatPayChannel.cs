@@ -171,7 +171,7 @@ public sealed class WeChatPayChannel : IPaymentChannel
         {
             // A serial not loaded yet: the first callback after a restart, or WeChat signing with a new certificate.
             // Download (the client bounds how often) and verify again, so the callback is not refused for our gap.
-            await _api.RefreshCertificatesAsync(merchant, force: false, cancellationToken).ConfigureAwait(false);
+            await _api.RefreshCertificatesAsync(merchant, force: false, cancellationToken, signed.Serial).ConfigureAwait(false);
             result = WeChatPayNotification.OpenTransaction(signed, _api.Verifier(merchant), merchant.ApiV3Key, out transaction);
         }
 

@@ -398,6 +398,43 @@ public sealed class WeChatPayChannelTests : IDisposable
     }
 
     [Fact]
+    public async Task Rotation_RightAfterADownload_CallbackWithNewSerialFetchesItAtOnce()
+    {
+        await _channel.WarmUpAsync(_account, CancellationToken.None);
+        using var next = new WeChatPayTestPlatform([0x5E, 0x78], Start.AddDays(-1), Start.AddYears(5));
+        _server.Platforms.Add(next);
+        _server.SigningPlatform = next;
+        var body = WeChatPayTestPlatform.NotificationBody(Transaction("P1", "SUCCESS"));
+
+        var result = await _channel.ParseCallbackAsync(_account, new ChannelCallbackRequest(next.Sign(body, Start), body, "application/json"), default);
+
+        Assert.NotNull(result.Callback);
+        Assert.Equal(2, _server.Requests.Count(r => r.PathAndQuery == WeChatPayCertificates.Path));
+    }
+
+    [Fact]
+    public async Task FutileDownload_ForUnknownSerial_DoesNotDelayAGenuineRotationPastTheQuietMinute()
+    {
+        await _channel.WarmUpAsync(_account, CancellationToken.None);
+        using var forger = new WeChatPayTestPlatform([0x0F, 0x0D], Start.AddDays(-1), Start.AddYears(1));
+        using var next = new WeChatPayTestPlatform([0x5E, 0x79], Start.AddDays(-1), Start.AddYears(5));
+        var body = WeChatPayTestPlatform.NotificationBody(Transaction("P1", "SUCCESS"));
+        var forged = await _channel.ParseCallbackAsync(_account, new ChannelCallbackRequest(forger.Sign(body, Start), body, "application/json"), default);
+        _server.Platforms.Add(next);
+        _server.SigningPlatform = next;
+        var genuine = new ChannelCallbackRequest(next.Sign(body, Start), body, "application/json");
+
+        var duringQuiet = await _channel.ParseCallbackAsync(_account, genuine, default);
+        _time.Advance(TimeSpan.FromSeconds(61));
+        var afterQuiet = await _channel.ParseCallbackAsync(_account, new ChannelCallbackRequest(next.Sign(body, _time.GetUtcNow()), body, "application/json"), default);
+
+        Assert.Equal("INVALID_SIGNATURE", forged.RejectionCode);
+        Assert.Equal("INVALID_SIGNATURE", duringQuiet.RejectionCode);
+        Assert.NotNull(afterQuiet.Callback);
+        Assert.Equal(3, _server.Requests.Count(r => r.PathAndQuery == WeChatPayCertificates.Path));
+    }
+
+    [Fact]
     public async Task Callback_AfterWarmUp_IsAccepted()
     {
         await _channel.WarmUpAsync(_account, CancellationToken.None);
