@@ -28,7 +28,8 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
             return Reply(adapter, false);
         }
 
-        var parsed = adapter.ParseCallback(accounts.Open(sealedAccount), new ChannelCallbackRequest(new Dictionary<string, string>(envelope.Headers, StringComparer.OrdinalIgnoreCase), envelope.Body, envelope.ContentType));
+        var request = new ChannelCallbackRequest(new Dictionary<string, string>(envelope.Headers, StringComparer.OrdinalIgnoreCase), envelope.Body, envelope.ContentType);
+        var parsed = await adapter.ParseCallbackAsync(accounts.Open(sealedAccount), request, CancellationToken.None);
         if (parsed.Callback is not { } callback)
         {
             await review.RecordAsync("callback", channelName, accountId, null, parsed.RejectionCode ?? "REJECTED", parsed.RejectionReason ?? "", envelope.Body);

@@ -35,9 +35,11 @@ public interface IPaymentChannel
 
     /// <summary>
     /// Verifies a callback's signature with the account's keys and decodes it. Changes nothing anywhere: the caller
-    /// checks amount, currency and account against the stored order before acting on it.
+    /// checks amount, currency and account against the stored order before acting on it. Asynchronous because a
+    /// channel may first have to fetch the key the callback names (WeChat Pay platform certificates after a restart
+    /// or a rotation); like the other calls it never throws for a channel-side problem, it rejects.
     /// </summary>
-    ChannelCallbackParseResult ParseCallback(ChannelAccount account, ChannelCallbackRequest request);
+    Task<ChannelCallbackParseResult> ParseCallbackAsync(ChannelAccount account, ChannelCallbackRequest request, CancellationToken cancellationToken);
 
     /// <summary>The body the channel expects when the gateway accepted (or refused) a callback.</summary>
     ChannelCallbackReply ReplyToCallback(bool accepted);

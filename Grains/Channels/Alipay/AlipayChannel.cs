@@ -169,7 +169,10 @@ public sealed partial class AlipayChannel : IPaymentChannel
         }
     }
 
-    public ChannelCallbackParseResult ParseCallback(ChannelAccount account, ChannelCallbackRequest request)
+    public Task<ChannelCallbackParseResult> ParseCallbackAsync(ChannelAccount account, ChannelCallbackRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(ParseCallback(account, request));
+
+    private static ChannelCallbackParseResult ParseCallback(ChannelAccount account, ChannelCallbackRequest request)
     {
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(request);

@@ -106,8 +106,8 @@ public sealed class MockChannel(IHttpClientFactory httpClientFactory, TimeProvid
         };
     }
 
-    public ChannelCallbackParseResult ParseCallback(ChannelAccount account, ChannelCallbackRequest request) =>
-        MockCallbackParser.Parse(account, request, time.GetUtcNow());
+    public Task<ChannelCallbackParseResult> ParseCallbackAsync(ChannelAccount account, ChannelCallbackRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(MockCallbackParser.Parse(account, request, time.GetUtcNow()));
 
     public ChannelCallbackReply ReplyToCallback(bool accepted) => accepted
         ? new ChannelCallbackReply(200, "application/json", """{"ack":"OK"}""")

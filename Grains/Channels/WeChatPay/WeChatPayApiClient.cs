@@ -19,7 +19,12 @@ internal sealed class WeChatPayApiClient(
     // WeChat refuses requests without a User-Agent.
     private const string UserAgent = "PayGateway-WeChatPay/1.0";
 
-    /// <summary>Bounds certificate downloads triggered by unknown serials (a forged header must not cause a flood).</summary>
+    /// <summary>
+    /// After a download that failed, or did not bring the serial it was made for, no other download for this
+    /// merchant before this long: anyone can post a notification naming a made-up serial, and that must not turn
+    /// into a flood of downloads. A download that found what it looked for blocks nothing, so a rotation is picked
+    /// up at once even right after a download.
+    /// </summary>
     private static readonly TimeSpan MinRefreshInterval = TimeSpan.FromMinutes(1);
 
     /// <summary>WeChat rotates certificates with weeks of overlap; twice a day is plenty.</summary>
@@ -41,7 +46,7 @@ internal sealed class WeChatPayApiClient(
         if (verification.Status == WeChatPayVerificationStatus.UnknownSerial)
         {
             // Verify again even when this call did not download: a concurrent call may just have done so.
-            await RefreshCertificatesAsync(merchant, force: false, cancellationToken).ConfigureAwait(false);
+            await RefreshCertificatesAsync(merchant, force: false, cancellationToken, response.Message!.Serial).ConfigureAwait(false);
             verification = Verify(merchant, response.Message!);
         }
 
@@ -56,22 +61,29 @@ internal sealed class WeChatPayApiClient(
     }
 
     /// <summary>
-    /// Loads platform certificates when none were loaded yet or they are old. Returns true when the store changed
-    /// or is fresh. A failure keeps the existing keys.
+    /// Downloads the platform certificates. <paramref name="wantedSerial"/> is the serial a message named that we do
+    /// not hold: nothing is downloaded when a concurrent download already brought it. Returns true when the store
+    /// changed or already holds the wanted serial. A failure keeps the existing keys.
     /// </summary>
-    public async Task<bool> RefreshCertificatesAsync(WeChatPayMerchant merchant, bool force, CancellationToken cancellationToken)
+    public async Task<bool> RefreshCertificatesAsync(WeChatPayMerchant merchant, bool force, CancellationToken cancellationToken, string? wantedSerial = null)
     {
         var entry = keyCache.Get(merchant);
         await entry.RefreshLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var now = timeProvider.GetUtcNow();
-            if (!force && entry.LastAttempt is { } last && now - last < MinRefreshInterval)
+            if (wantedSerial is not null && entry.Store.TryGet(wantedSerial, now, out _))
+            {
+                return true;
+            }
+
+            if (!force && entry.QuietUntil is { } quietUntil && now < quietUntil)
             {
                 return false;
             }
 
-            entry.LastAttempt = now;
+            // Until this download proves useful, it counts as futile.
+            entry.QuietUntil = now + MinRefreshInterval;
             var raw = await SendUnverifiedAsync(merchant, HttpMethod.Get, WeChatPayCertificates.Path, null, cancellationToken).ConfigureAwait(false);
             if (raw.StatusCode != 200)
             {
@@ -114,6 +126,11 @@ internal sealed class WeChatPayApiClient(
 
             entry.Store.RemoveExpired(now);
             entry.LastSuccess = now;
+            if (wantedSerial is null || entry.Store.TryGet(wantedSerial, now, out _))
+            {
+                entry.QuietUntil = null;
+            }
+
             logger.LogInformation("WeChat Pay platform certificates for {Merchant}: {Serials}", merchant, string.Join(", ", entry.Store.Keys.Select(k => k.SerialNo)));
             return true;
         }

@@ -41,7 +41,6 @@ public sealed class WeChatPayChannel : IPaymentChannel
 
     private readonly WeChatPayApiClient _api;
     private readonly TimeProvider _timeProvider;
-    private readonly ILogger<WeChatPayChannel> _logger;
 
     public WeChatPayChannel(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger<WeChatPayChannel> logger)
     {
@@ -49,7 +48,6 @@ public sealed class WeChatPayChannel : IPaymentChannel
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         _timeProvider = timeProvider;
-        _logger = logger;
         _api = new WeChatPayApiClient(httpClientFactory, timeProvider, new WeChatPayPlatformKeyCache(), logger, WeChatPaySignatureVerifier.DefaultMaxClockSkew);
     }
 
@@ -58,9 +56,8 @@ public sealed class WeChatPayChannel : IPaymentChannel
     public IReadOnlyCollection<PayMethod> SupportedMethods { get; } = [PayMethod.QR_CODE, PayMethod.SDK, PayMethod.WAP, PayMethod.APP];
 
     /// <summary>
-    /// Downloads the account's platform certificates ahead of the first callback. Callbacks are parsed
-    /// synchronously and cannot download, so without a warm-up the first callback after a restart is refused
-    /// (WeChat retries it).
+    /// Downloads the account's platform certificates ahead of time. Optional: a callback or answer naming a serial
+    /// not loaded yet downloads them itself; a warm-up only saves that first message the wait.
     /// </summary>
     public Task WarmUpAsync(ChannelAccount account, CancellationToken cancellationToken) =>
         _api.EnsureCertificatesAsync(WeChatPayMerchant.From(account), cancellationToken);
@@ -163,7 +160,7 @@ public sealed class WeChatPayChannel : IPaymentChannel
         return new ChannelCloseResult(query.State, code ?? query.ErrorCode, message ?? query.ErrorMessage);
     }
 
-    public ChannelCallbackParseResult ParseCallback(ChannelAccount account, ChannelCallbackRequest request)
+    public async Task<ChannelCallbackParseResult> ParseCallbackAsync(ChannelAccount account, ChannelCallbackRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var merchant = WeChatPayMerchant.From(account);
@@ -172,8 +169,10 @@ public sealed class WeChatPayChannel : IPaymentChannel
 
         if (result.Verification?.Status == WeChatPayVerificationStatus.UnknownSerial)
         {
-            // The callback is refused now and WeChat retries it; by then the download has usually finished.
-            _ = RefreshInBackgroundAsync(merchant);
+            // A serial not loaded yet: the first callback after a restart, or WeChat signing with a new certificate.
+            // Download (the client bounds how often) and verify again, so the callback is not refused for our gap.
+            await _api.RefreshCertificatesAsync(merchant, force: false, cancellationToken, signed.Serial).ConfigureAwait(false);
+            result = WeChatPayNotification.OpenTransaction(signed, _api.Verifier(merchant), merchant.ApiV3Key, out transaction);
         }
 
         if (!result.IsVerified)
@@ -301,19 +300,6 @@ public sealed class WeChatPayChannel : IPaymentChannel
                         : WeChatPayInvokeParameters.ForApp(merchant.AppId, merchant.MchId, prepayId, timestamp, nonce, key);
                     return new PayData("app_params", parameters.ToJsonString(BodyJson));
                 }
-        }
-    }
-
-    private async Task RefreshInBackgroundAsync(WeChatPayMerchant merchant)
-    {
-        try
-        {
-            await _api.RefreshCertificatesAsync(merchant, force: false, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // Nobody awaits this task, so anything it throws would go unobserved; the log is the only place left.
-            _logger.LogWarning("WeChat Pay background certificate refresh for {Merchant} failed: {Reason}", merchant, ex.Message);
         }
     }
 }

@@ -23,7 +23,8 @@ internal sealed class WeChatPayPlatformKeyCache
         /// <summary>Serialises downloads so a burst of unknown serials triggers one request, not many.</summary>
         public SemaphoreSlim RefreshLock { get; } = new(1, 1);
 
-        public DateTimeOffset? LastAttempt { get; set; }
+        /// <summary>No download before this time unless forced (set after a failed or futile download).</summary>
+        public DateTimeOffset? QuietUntil { get; set; }
 
         public DateTimeOffset? LastSuccess { get; set; }
 

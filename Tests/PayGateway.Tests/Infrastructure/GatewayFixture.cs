@@ -85,6 +85,17 @@ public class GatewayFixture : IAsyncLifetime
         Cluster = await StartClusterAsync();
     }
 
+    /// <summary>
+    /// A whole gateway restart: the API host and every silo stop and start again on the same database and port.
+    /// (After <see cref="RestartClusterAsync"/> alone the API host's client needs its gateway list refreshed first.)
+    /// </summary>
+    public async Task RestartGatewayAsync()
+    {
+        await Api.DisposeAsync();
+        await RestartClusterAsync();
+        Api = StartApi(Settings);
+    }
+
     public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

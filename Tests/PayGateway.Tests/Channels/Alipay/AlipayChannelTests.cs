@@ -446,9 +446,9 @@ public class AlipayChannelTests
     }
 
     [Fact]
-    public void ParseCallback_SandboxTradeNotify_IsAcceptedAndDecoded()
+    public async Task ParseCallback_SandboxTradeNotify_IsAcceptedAndDecoded()
     {
-        var result = Channel().ParseCallback(SandboxNotifyAccount(), SandboxNotify());
+        var result = await Channel().ParseCallbackAsync(SandboxNotifyAccount(), SandboxNotify(), default);
 
         var callback = Assert.IsType<ChannelCallback>(result.Callback);
         Assert.Equal("1703147160", callback.OrderId);
@@ -462,39 +462,39 @@ public class AlipayChannelTests
     }
 
     [Fact]
-    public void ParseCallback_TamperedAmount_IsRejected()
+    public async Task ParseCallback_TamperedAmount_IsRejected()
     {
-        var result = Channel().ParseCallback(SandboxNotifyAccount(), SandboxNotify(f => f["total_amount"] = "0.02"));
+        var result = await Channel().ParseCallbackAsync(SandboxNotifyAccount(), SandboxNotify(f => f["total_amount"] = "0.02"), default);
 
         Assert.Null(result.Callback);
         Assert.Equal("INVALID_SIGNATURE", result.RejectionCode);
     }
 
     [Fact]
-    public void ParseCallback_GenuineNotifyForAnotherApp_IsRejected()
+    public async Task ParseCallback_GenuineNotifyForAnotherApp_IsRejected()
     {
-        var result = Channel().ParseCallback(SandboxNotifyAccount(appId: AppId), SandboxNotify());
+        var result = await Channel().ParseCallbackAsync(SandboxNotifyAccount(appId: AppId), SandboxNotify(), default);
 
         Assert.Null(result.Callback);
         Assert.Equal("MERCHANT_MISMATCH", result.RejectionCode);
     }
 
     [Fact]
-    public void ParseCallback_NotifyVerifiedWithWrongAlipayKey_IsRejected()
+    public async Task ParseCallback_NotifyVerifiedWithWrongAlipayKey_IsRejected()
     {
-        var result = Channel().ParseCallback(Account(appId: "9021000122682882"), SandboxNotify());
+        var result = await Channel().ParseCallbackAsync(Account(appId: "9021000122682882"), SandboxNotify(), default);
 
         Assert.Equal("INVALID_SIGNATURE", result.RejectionCode);
     }
 
     [Fact]
-    public void ParseCallback_RealProductionNotify_IsAccepted()
+    public async Task ParseCallback_RealProductionNotify_IsAccepted()
     {
         var fields = AlipayVectors.Strings(AlipayVectors.Case("node-notify.json", 0).GetProperty("post"));
         var body = string.Join('&', fields.Select(f => Uri.EscapeDataString(f.Key) + "=" + Uri.EscapeDataString(f.Value)));
         var account = Account(alipayPublicKey: AlipayVectors.Text("keys/node-notifyAlipayPublicKeyV1-inline.pem"), appId: "2019073166072302");
 
-        var result = Channel().ParseCallback(account, new ChannelCallbackRequest(new Dictionary<string, string>(), Encoding.UTF8.GetBytes(body), null));
+        var result = await Channel().ParseCallbackAsync(account, new ChannelCallbackRequest(new Dictionary<string, string>(), Encoding.UTF8.GetBytes(body), null), default);
 
         Assert.Equal("20190815155618536-564-57", result.Callback!.OrderId);
         Assert.Equal(10, result.Callback.Amount);

@@ -279,9 +279,9 @@ public sealed partial class AlipaySimulatorTests : IAsyncLifetime
         var original = (await _h.Notifies.WaitForAsync(1)).Single().Request;
         var tampered = original with { Body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(original.Body.Span).Replace("total_amount=12.34", "total_amount=0.01", StringComparison.Ordinal)) };
 
-        var result = _h.Channel.ParseCallback(_h.Account, tampered);
+        var result = await _h.Channel.ParseCallbackAsync(_h.Account, tampered, default);
 
-        Assert.NotNull(_h.Channel.ParseCallback(_h.Account, original).Callback);
+        Assert.NotNull((await _h.Channel.ParseCallbackAsync(_h.Account, original, default)).Callback);
         Assert.NotEqual(original.Body.ToArray(), tampered.Body.ToArray());
         Assert.Null(result.Callback);
         Assert.Equal("INVALID_SIGNATURE", result.RejectionCode);

@@ -37,7 +37,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
             await context.Request.Body.CopyToAsync(buffer);
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             var request = new ChannelCallbackRequest(headers, buffer.ToArray(), context.Request.ContentType);
-            var result = channel.ParseCallback(account(), request);
+            var result = await channel.ParseCallbackAsync(account(), request, context.RequestAborted);
             receiver._received.Enqueue(new Received(request, result));
             var reply = channel.ReplyToCallback(result.Callback is not null);
             return Results.Content(reply.Body, reply.ContentType, statusCode: reply.StatusCode);

@@ -45,9 +45,9 @@ public sealed class MockChannelCallbackTests : IAsyncLifetime
         var original = (await _h.Callbacks.WaitForAsync(1)).Single().Request;
         var tampered = original with { Body = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(original.Body.Span).Replace("1234", "1", StringComparison.Ordinal)) };
 
-        var result = _h.Channel.ParseCallback(_h.Account, tampered);
+        var result = await _h.Channel.ParseCallbackAsync(_h.Account, tampered, default);
 
-        Assert.NotNull(_h.Channel.ParseCallback(_h.Account, original).Callback);
+        Assert.NotNull((await _h.Channel.ParseCallbackAsync(_h.Account, original, default)).Callback);
         Assert.Null(result.Callback);
         Assert.Equal("INVALID_SIGNATURE", result.RejectionCode);
     }
@@ -60,7 +60,7 @@ public sealed class MockChannelCallbackTests : IAsyncLifetime
         var original = (await _h.Callbacks.WaitForAsync(1)).Single().Request;
         var otherAccount = _h.Account with { Settings = new Dictionary<string, string> { ["merchant_id"] = "m200" } };
 
-        var result = _h.Channel.ParseCallback(otherAccount, original);
+        var result = await _h.Channel.ParseCallbackAsync(otherAccount, original, default);
 
         Assert.Equal("MERCHANT_MISMATCH", result.RejectionCode);
     }

@@ -398,12 +398,49 @@ public sealed class WeChatPayChannelTests : IDisposable
     }
 
     [Fact]
+    public async Task Rotation_RightAfterADownload_CallbackWithNewSerialFetchesItAtOnce()
+    {
+        await _channel.WarmUpAsync(_account, CancellationToken.None);
+        using var next = new WeChatPayTestPlatform([0x5E, 0x78], Start.AddDays(-1), Start.AddYears(5));
+        _server.Platforms.Add(next);
+        _server.SigningPlatform = next;
+        var body = WeChatPayTestPlatform.NotificationBody(Transaction("P1", "SUCCESS"));
+
+        var result = await _channel.ParseCallbackAsync(_account, new ChannelCallbackRequest(next.Sign(body, Start), body, "application/json"), default);
+
+        Assert.NotNull(result.Callback);
+        Assert.Equal(2, _server.Requests.Count(r => r.PathAndQuery == WeChatPayCertificates.Path));
+    }
+
+    [Fact]
+    public async Task FutileDownload_ForUnknownSerial_DoesNotDelayAGenuineRotationPastTheQuietMinute()
+    {
+        await _channel.WarmUpAsync(_account, CancellationToken.None);
+        using var forger = new WeChatPayTestPlatform([0x0F, 0x0D], Start.AddDays(-1), Start.AddYears(1));
+        using var next = new WeChatPayTestPlatform([0x5E, 0x79], Start.AddDays(-1), Start.AddYears(5));
+        var body = WeChatPayTestPlatform.NotificationBody(Transaction("P1", "SUCCESS"));
+        var forged = await _channel.ParseCallbackAsync(_account, new ChannelCallbackRequest(forger.Sign(body, Start), body, "application/json"), default);
+        _server.Platforms.Add(next);
+        _server.SigningPlatform = next;
+        var genuine = new ChannelCallbackRequest(next.Sign(body, Start), body, "application/json");
+
+        var duringQuiet = await _channel.ParseCallbackAsync(_account, genuine, default);
+        _time.Advance(TimeSpan.FromSeconds(61));
+        var afterQuiet = await _channel.ParseCallbackAsync(_account, new ChannelCallbackRequest(next.Sign(body, _time.GetUtcNow()), body, "application/json"), default);
+
+        Assert.Equal("INVALID_SIGNATURE", forged.RejectionCode);
+        Assert.Equal("INVALID_SIGNATURE", duringQuiet.RejectionCode);
+        Assert.NotNull(afterQuiet.Callback);
+        Assert.Equal(3, _server.Requests.Count(r => r.PathAndQuery == WeChatPayCertificates.Path));
+    }
+
+    [Fact]
     public async Task Callback_AfterWarmUp_IsAccepted()
     {
         await _channel.WarmUpAsync(_account, CancellationToken.None);
         var body = WeChatPayTestPlatform.NotificationBody(Transaction("P202611260001", "SUCCESS"));
 
-        var result = _channel.ParseCallback(_account, new ChannelCallbackRequest(_platform.Sign(body, Start), body, "application/json"));
+        var result = await _channel.ParseCallbackAsync(_account, new ChannelCallbackRequest(_platform.Sign(body, Start), body, "application/json"), default);
 
         Assert.Null(result.RejectionCode);
         Assert.Equal(
@@ -418,7 +455,7 @@ public sealed class WeChatPayChannelTests : IDisposable
         await _channel.WarmUpAsync(_account, CancellationToken.None);
         var body = WeChatPayTestPlatform.NotificationBody(Transaction("P1", "SUCCESS").Replace(MchId, "1999999999", StringComparison.Ordinal));
 
-        var result = _channel.ParseCallback(_account, new ChannelCallbackRequest(_platform.Sign(body, Start), body, "application/json"));
+        var result = await _channel.ParseCallbackAsync(_account, new ChannelCallbackRequest(_platform.Sign(body, Start), body, "application/json"), default);
 
         Assert.Equal("MERCHANT_MISMATCH", result.RejectionCode);
     }
@@ -431,7 +468,7 @@ public sealed class WeChatPayChannelTests : IDisposable
         var headers = _platform.Sign(body, Start);
         body[^2] = (byte)' ';
 
-        var result = _channel.ParseCallback(_account, new ChannelCallbackRequest(headers, body, "application/json"));
+        var result = await _channel.ParseCallbackAsync(_account, new ChannelCallbackRequest(headers, body, "application/json"), default);
 
         Assert.Equal("INVALID_SIGNATURE", result.RejectionCode);
         Assert.Null(result.Callback);
@@ -444,30 +481,43 @@ public sealed class WeChatPayChannelTests : IDisposable
         var body = WeChatPayTestPlatform.NotificationBody(Transaction("P1", "SUCCESS"));
         var headers = _platform.Sign(body, Start.AddMinutes(-10));
 
-        var result = _channel.ParseCallback(_account, new ChannelCallbackRequest(headers, body, "application/json"));
+        var result = await _channel.ParseCallbackAsync(_account, new ChannelCallbackRequest(headers, body, "application/json"), default);
 
         Assert.Equal("INVALID_SIGNATURE", result.RejectionCode);
     }
 
     [Fact]
-    public async Task Callback_BeforeCertificatesAreKnown_IsRejectedAndTriggersDownload()
+    public async Task Callback_BeforeCertificatesAreKnown_DownloadsThemAndIsAccepted()
     {
         var body = WeChatPayTestPlatform.NotificationBody(Transaction("P1", "SUCCESS"));
         var request = new ChannelCallbackRequest(_platform.Sign(body, Start), body, "application/json");
 
-        var first = _channel.ParseCallback(_account, request);
-        var retry = first;
-        for (var i = 0; i < 250 && retry.Callback is null; i++)
+        var first = await _channel.ParseCallbackAsync(_account, request, default);
+        var repeat = await _channel.ParseCallbackAsync(_account, request, default);
+
+        Assert.Null(first.RejectionCode);
+        Assert.Equal("P1", first.Callback!.OrderId);
+        Assert.NotNull(repeat.Callback);
+        Assert.Single(_server.Requests, r => r.PathAndQuery == WeChatPayCertificates.Path);
+    }
+
+    [Fact]
+    public async Task Callbacks_NamingUnknownSerials_CauseAtMostOneDownloadAMinute()
+    {
+        await _channel.WarmUpAsync(_account, CancellationToken.None);
+        using var forger = new WeChatPayTestPlatform([0x0F, 0x0E], Start.AddDays(-1), Start.AddYears(1));
+        var body = WeChatPayTestPlatform.NotificationBody(Transaction("P1", "SUCCESS"));
+        _time.Advance(TimeSpan.FromMinutes(2));
+
+        var results = new List<ChannelCallbackParseResult>();
+        for (var i = 0; i < 5; i++)
         {
-            // WeChat would retry after 15 s; polling keeps the test fast but tolerant of a slow machine.
-            await Task.Delay(20);
-            retry = _channel.ParseCallback(_account, request);
+            results.Add(await _channel.ParseCallbackAsync(_account, new ChannelCallbackRequest(forger.Sign(body, _time.GetUtcNow()), body, "application/json"), default));
         }
 
-        Assert.Equal("INVALID_SIGNATURE", first.RejectionCode);
-        Assert.NotNull(retry.Callback);
-        // Repeated unknown serials within a minute cause one download, not one per callback.
-        Assert.Single(_server.Requests, r => r.PathAndQuery == WeChatPayCertificates.Path);
+        Assert.All(results, r => Assert.Equal("INVALID_SIGNATURE", r.RejectionCode));
+        // The warm-up's download and one for the first unknown serial; the rest wait for the minute to pass.
+        Assert.Equal(2, _server.Requests.Count(r => r.PathAndQuery == WeChatPayCertificates.Path));
     }
 
     [Fact]
