@@ -29,7 +29,16 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         }
 
         var request = new ChannelCallbackRequest(new Dictionary<string, string>(envelope.Headers, StringComparer.OrdinalIgnoreCase), envelope.Body, envelope.ContentType);
-        var parsed = await adapter.ParseCallbackAsync(accounts.Open(sealedAccount), request, CancellationToken.None);
+        ChannelCallbackParseResult parsed;
+        try
+        {
+            parsed = await adapter.ParseCallbackAsync(accounts.Open(sealedAccount), request, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // An account that cannot be opened or a parser fault is still a refusal: logged for review, not acknowledged.
+            parsed = ChannelCallbackParseResult.Rejected("CALLBACK_UNPROCESSABLE", $"{ex.GetType().Name}: {ex.Message}");
+        }
         if (parsed.Callback is not { } callback)
         {
             await review.RecordAsync("callback", channelName, accountId, null, parsed.RejectionCode ?? "REJECTED", parsed.RejectionReason ?? "", envelope.Body);

@@ -18,6 +18,19 @@ namespace PayGateway.Channels.WeChatPay;
 /// </remarks>
 public sealed class WeChatPayChannel : IPaymentChannel
 {
+    public void ValidateAccount(ChannelAccount account)
+    {
+        var merchant = WeChatPayMerchant.From(account);
+        try
+        {
+            using var key = WeChatPayKeys.ImportPrivateKey(merchant.PrivateKeyPem);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            throw new ChannelConfigurationException($"Channel account {account.Channel}/{account.AccountId}: '{WeChatPayMerchant.PrivateKeySecret}' is not a usable RSA private key.");
+        }
+    }
+
     public const string ChannelName = "wechatpay";
 
     // Codes after which WeChat has certainly not created a payable order. Everything else that is not a clear
