@@ -21,6 +21,10 @@ public sealed partial class AlipayChannel : IPaymentChannel
     public const string AppIdSetting = "app_id";
     public const string AppCertSnSetting = "app_cert_sn";
     public const string AlipayRootCertSnSetting = "alipay_root_cert_sn";
+
+    /// <summary>Cert mode from the certificates themselves: the serials are derived (PEM settings, not secrets).</summary>
+    public const string AppPublicCertSetting = "app_public_cert";
+    public const string AlipayRootCertSetting = "alipay_root_cert";
     public const string AlipayPublicKeySetting = "alipay_public_key";
     public const string AppPrivateKeySecret = "app_private_key";
 
@@ -367,14 +371,30 @@ public sealed partial class AlipayChannel : IPaymentChannel
 
     private static AlipayRequestContext Context(ChannelAccount account)
     {
-        var appCertSn = account.Settings.GetValueOrDefault(AppCertSnSetting);
-        var rootCertSn = account.Settings.GetValueOrDefault(AlipayRootCertSnSetting);
+        var appCertSn = account.Settings.GetValueOrDefault(AppCertSnSetting) ?? Derive(account, AppPublicCertSetting, AlipayCertSerial.OfPem);
+        var rootCertSn = account.Settings.GetValueOrDefault(AlipayRootCertSnSetting) ?? Derive(account, AlipayRootCertSetting, AlipayCertSerial.RootOfPem);
         if (string.IsNullOrEmpty(appCertSn) != string.IsNullOrEmpty(rootCertSn))
         {
             throw new ChannelConfigurationException($"Channel account {account.Channel}/{account.AccountId}: cert mode needs both '{AppCertSnSetting}' and '{AlipayRootCertSnSetting}'.");
         }
 
         return new AlipayRequestContext(account.RequiredSetting(AppIdSetting), appCertSn, rootCertSn, account.NotifyUrl.AbsoluteUri);
+    }
+
+    private static string? Derive(ChannelAccount account, string setting, Func<string, string> serialOf)
+    {
+        if (account.Settings.GetValueOrDefault(setting) is not { Length: > 0 } pem)
+        {
+            return null;
+        }
+        try
+        {
+            return serialOf(pem);
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException or FormatException or InvalidOperationException or NotSupportedException)
+        {
+            throw new ChannelConfigurationException($"Channel account {account.Channel}/{account.AccountId}: '{setting}' is not a usable certificate ({ex.GetType().Name}).");
+        }
     }
 
     private static string GatewayUri(ChannelAccount account)

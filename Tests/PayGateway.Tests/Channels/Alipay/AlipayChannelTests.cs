@@ -90,6 +90,25 @@ public class AlipayChannelTests
     }
 
     [Fact]
+    public async Task Precreate_CertModeAccountWithCertificates_DerivesTheVectorSerials()
+    {
+        _alipay.Respond = _ => FakeAlipay.Signed("alipay.trade.precreate", "{\"code\":\"10000\",\"msg\":\"Success\",\"qr_code\":\"q\"}");
+        var account = Account(new()
+        {
+            [AlipayChannel.AppPublicCertSetting] = AlipayVectors.Text("keys/yansongda-alipayAppPublicCert.crt"),
+            [AlipayChannel.AlipayRootCertSetting] = AlipayVectors.Text("keys/yansongda-alipayRootCert.crt"),
+        });
+
+        await Channel().CreatePaymentAsync(account, Payment(PayMethod.QR_CODE), CancellationToken.None);
+
+        var expected = AlipayVectors.Json("yansongda-request-sign.json").GetProperty("params");
+        var sent = Assert.Single(_alipay.Requests);
+        Assert.True(sent.SignatureValid);
+        Assert.Equal(expected.GetProperty("app_cert_sn").GetString(), sent.Fields["app_cert_sn"]);
+        Assert.Equal(expected.GetProperty("alipay_root_cert_sn").GetString(), sent.Fields["alipay_root_cert_sn"]);
+    }
+
+    [Fact]
     public async Task Precreate_CertModeAccount_SendsAndSignsCertSerials()
     {
         _alipay.Respond = _ => FakeAlipay.Signed("alipay.trade.precreate", "{\"code\":\"10000\",\"msg\":\"Success\",\"qr_code\":\"q\"}");
