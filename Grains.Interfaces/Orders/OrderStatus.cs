@@ -37,4 +37,14 @@ public static class OrderStatusRules
         OrderStatus.Failed => "failed",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
+
+    public static OrderStatus FromWire(string wire) => wire switch
+    {
+        "pending" => OrderStatus.Pending,
+        "unknown" => OrderStatus.Unknown,
+        "succeeded" => OrderStatus.Succeeded,
+        "closed" => OrderStatus.Closed,
+        "failed" => OrderStatus.Failed,
+        _ => throw new FormatException($"Unknown order status '{wire}'."),
+    };
 }

@@ -57,7 +57,7 @@ public sealed record OrderState
     [JsonPropertyName("next_check_at_ms")] public long? NextCheckAtMs { get; init; }
 
     [JsonIgnore] public bool Exists => OrderId is not null;
-    [JsonIgnore] public OrderStatus StatusValue => OrderStatusWire.Parse(Status);
+    [JsonIgnore] public OrderStatus StatusValue => OrderStatusRules.FromWire(Status);
 }
 
 /// <summary>One webhook event and its delivery. The body is fixed when the event is created: every retry sends the same bytes.</summary>
@@ -86,16 +86,3 @@ public sealed record StoredPayData(
 public sealed record StoredError(
     [property: JsonPropertyName("code")] string Code,
     [property: JsonPropertyName("message")] string Message);
-
-public static class OrderStatusWire
-{
-    public static OrderStatus Parse(string wire) => wire switch
-    {
-        "pending" => OrderStatus.Pending,
-        "unknown" => OrderStatus.Unknown,
-        "succeeded" => OrderStatus.Succeeded,
-        "closed" => OrderStatus.Closed,
-        "failed" => OrderStatus.Failed,
-        _ => throw new FormatException($"Unknown stored order status '{wire}'."),
-    };
-}
