@@ -20,5 +20,21 @@ failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the build or the test host failed before reporting
 fi
+
+# PAYGW_RELIABILITY=1 adds the real-process reliability run (3 silo processes, kill -9, MariaDB restart, full
+# cluster restart, 1,000 orders; a few minutes) as one more test in the summary.
+if [ "${PAYGW_RELIABILITY:-0}" = 1 ]; then
+  bash deploy/reliability/run.sh 2>&1 | tee "$root/.run/reliability-output.log"
+  reliability_status=${PIPESTATUS[0]}
+  rel_passed=$(grep -Eo '^reliability: [0-9]+ passed' "$root/.run/reliability-output.log" | grep -Eo '[0-9]+' | tail -1)
+  rel_failed=$(grep -Eo '^reliability: [0-9]+ passed, [0-9]+ failed' "$root/.run/reliability-output.log" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+' | tail -1)
+  rel_passed=${rel_passed:-0}
+  rel_failed=${rel_failed:-1}
+  passed=$((passed + rel_passed))
+  failed=$((failed + rel_failed))
+  if [ "$reliability_status" -ne 0 ] && [ "$status" -eq 0 ]; then
+    status=$reliability_status
+  fi
+fi
 echo "$passed passed, $failed failed"
 exit "$status"

@@ -1,0 +1,52 @@
+using PayGateway.ChannelSimulator;
+using PayGateway.Reliability;
+using PayGateway.Tests.Infrastructure;
+
+namespace PayGateway.Tests.Reliability;
+
+/// <summary>Runs the invariant checker over a <see cref="PaymentFixture"/>: its database, its simulator and its webhook receiver.</summary>
+public static class ReliabilityCheck
+{
+    public static CheckOptions OptionsFor(PaymentFixture fixture) => new()
+    {
+        ChannelMerchantByAccount = new Dictionary<string, string> { [$"mock/{PaymentFixture.MockAccountId}"] = PaymentFixture.MockMerchantId },
+        WebhookUrlPrefix = fixture.Webhooks.Url.ToString(),
+    };
+
+    public static IReadOnlyList<ChannelRecord> ChannelRecords(SimulatorHost simulator) =>
+        [.. simulator.Records.Select(r => new ChannelRecord(r.Kind, r.MerchantId, r.OutTradeNo, r.Amount, r.Currency, r.ResponseStatus, r.Result))];
+
+    public static IReadOnlyList<WebhookDelivery> Webhooks(WebhookReceiver receiver) =>
+        [.. receiver.Deliveries.Select(d => new WebhookDelivery(d.EventId, d.Body, d.AnsweredWith))];
+
+    public static async Task<InvariantReport> RunAsync(PaymentFixture fixture, CheckOptions? options = null, IReadOnlyList<CallerObservation>? callers = null,
+        IReadOnlyList<GatewaySnapshot>? history = null)
+    {
+        var snapshot = await GatewayStateReader.ReadAsync(fixture.Database.ConnectionString, fixture.ServiceId);
+        return InvariantChecker.Check(new CheckInput
+        {
+            Gateway = snapshot,
+            History = history ?? [],
+            Channel = ChannelRecords(fixture.Simulator),
+            Webhooks = Webhooks(fixture.Webhooks),
+            Callers = callers ?? [],
+        }, options ?? OptionsFor(fixture));
+    }
+
+    /// <summary>Waits (supervision and deliveries are asynchronous) until the invariants hold, then asserts they do, with the full report.</summary>
+    public static async Task<InvariantReport> AssertHoldsAsync(PaymentFixture fixture, CheckOptions? options = null, IReadOnlyList<CallerObservation>? callers = null,
+        TimeSpan? settle = null)
+    {
+        var deadline = DateTime.UtcNow + (settle ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var report = await RunAsync(fixture, options, callers);
+            if (report.Passed || DateTime.UtcNow > deadline)
+            {
+                Assert.True(report.Passed, report.Format());
+                return report;
+            }
+            await Task.Delay(250);
+        }
+    }
+}
