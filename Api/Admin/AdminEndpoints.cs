@@ -66,7 +66,7 @@ public static class AdminEndpoints
         var methods = new List<PayMethod>();
         foreach (var name in request!.EnabledMethods ?? [])
         {
-            if (!Enum.TryParse<PayMethod>(name, ignoreCase: false, out var method) || !Enum.IsDefined(method) || int.TryParse(name, out _))
+            if (!PayMethods.TryParseWire(name, out var method))
             {
                 return ProblemCatalog.Result(ErrorCodes.ValidationFailed, $"Unknown method '{name}'.");
             }

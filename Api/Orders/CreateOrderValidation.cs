@@ -53,7 +53,7 @@ public static partial class CreateOrderValidation
             Error("description", "At most 1024 characters, no control characters.");
         }
         PayMethod method = default;
-        if (r.Method is null || !Enum.TryParse(r.Method, ignoreCase: false, out method) || !Enum.IsDefined(method) || int.TryParse(r.Method, out _))
+        if (!PayMethods.TryParseWire(r.Method, out method))
         {
             Error("method", $"Required: one of {string.Join(", ", Enum.GetNames<PayMethod>())}.");
         }
@@ -73,7 +73,7 @@ public static partial class CreateOrderValidation
         {
             Error("expire_seconds", $"From {MinExpireSeconds} to {MaxExpireSeconds} seconds.");
         }
-        if (r.UserIp is { } ip && (ip.Length > 45 || !IPAddress.TryParse(ip, out _)))
+        if (r.UserIp is { } ip && !IsIpAddress(ip))
         {
             Error("user_ip", "An IPv4 or IPv6 address.");
         }
@@ -110,7 +110,13 @@ public static partial class CreateOrderValidation
     }
 
     private static bool IsHttpUrl(string? value) =>
-        value is { Length: <= 512 } && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+        value is { Length: <= 512 } && !HasControlCharacters(value) && !value.Contains(' ')
+        && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+
+    /// <summary>A dotted-quad IPv4 or an IPv6 address. (IPAddress.TryParse alone also takes legacy forms like "1.2.3".)</summary>
+    private static bool IsIpAddress(string value) =>
+        value.Length <= 45 && IPAddress.TryParse(value, out var address)
+        && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? value.Contains(':') : value.Split('.').Length == 4 && value.All(c => char.IsAsciiDigit(c) || c == '.'));
 
     private static bool HasControlCharacters(string value) => value.Any(char.IsControl);
 }

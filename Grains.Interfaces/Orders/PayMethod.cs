@@ -16,3 +16,13 @@ public enum PayMethod
     /// <summary>Payer scans a QR code the merchant shows.</summary>
     QR_CODE,
 }
+
+public static class PayMethods
+{
+    /// <summary>Exactly a wire name (no trimming, no case folding, no numbers): "QR_CODE " is not a method.</summary>
+    public static bool TryParseWire(string? text, out PayMethod method)
+    {
+        method = default;
+        return text is not null && Enum.GetNames<PayMethod>().Contains(text, StringComparer.Ordinal) && Enum.TryParse(text, out method);
+    }
+}

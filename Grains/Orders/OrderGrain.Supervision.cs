@@ -31,7 +31,18 @@ public sealed partial class OrderGrain
             return;
         }
         var truth = await QueryChannelAsync();
-        if (truth.State is ChannelTradeState.Succeeded or ChannelTradeState.Closed or ChannelTradeState.Failed)
+        if (truth.State == ChannelTradeState.NotFound && !state.State.ChannelCreateAnswered && state.State.Method != nameof(PayMethod.SERVER))
+        {
+            // The create never reached the channel (or its answer was lost before anything was made): send it
+            // again, or the payer could never pay. Channels deduplicate on our order id, so this cannot make a
+            // second payment. (A barcode's auth code is single-use and not kept: such an order just expires.)
+            await CreateAtChannelAsync(authCode: null);
+            if (state.State.StatusValue.IsFinal())
+            {
+                return;
+            }
+        }
+        else if (truth.State is ChannelTradeState.Succeeded or ChannelTradeState.Closed or ChannelTradeState.Failed)
         {
             await ApplyChannelTruthAsync(truth);
             if (state.State.StatusValue.IsFinal())

@@ -60,6 +60,7 @@ public static class SiloConfiguration
         });
         silo.AddDashboard();
         silo.AddStartupTask<SupervisionStartup>();
+        silo.AddIncomingGrainCallFilter<StorageFaultFilter>();
         silo.Services.AddGatewayGrainServices(configuration, connectionString);
         return silo;
     }

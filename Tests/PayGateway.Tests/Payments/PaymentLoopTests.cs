@@ -225,6 +225,30 @@ public sealed class PaymentLoopTests(PaymentFixture fixture) : IClassFixture<Pay
     }
 
     [Fact]
+    public async Task CreateThatNeverReachedChannel_IsResentBySupervisionSoThePayerCanPay()
+    {
+        fixture.Simulator.SetBehaviour(new SimulatorBehaviour { Fail = new SimulatorFailure("SYSTEM_ERROR", "down", 500), Operations = [SimulatorOperation.Create], Times = 1 });
+        JsonObject created;
+        try
+        {
+            created = await MerchantClient.JsonAsync(await _merchant.PostJsonAsync("/v1/orders", PaymentFixture.NewOrder(amount: 1500)));
+        }
+        finally
+        {
+            fixture.Simulator.ClearBehaviours();
+        }
+        Assert.Equal("unknown", (string?)created["status"]);
+        var id = (string)created["order_id"]!;
+
+        var order = await OrderWhenAsync(id, o => (string?)o["status"] == "pending" && o["pay_data"] is not null, "create re-sent by supervision");
+
+        Assert.Equal("qr_code", (string?)order["pay_data"]!["kind"]);
+        Assert.Equal(2, fixture.Simulator.RecordsFor(id).Count(r => r.Kind == "create"));
+        fixture.Simulator.Pay(id, PaymentFixture.MockMerchantId);
+        await OrderWhenAsync(id, o => (string?)o["status"] == "succeeded", "paid after the re-sent create");
+    }
+
+    [Fact]
     public async Task MerchantSync_FollowsChannelWhenNoCallbackArrives()
     {
         var id = await CreateAsync(PaymentFixture.NewOrder(amount: 4200));
