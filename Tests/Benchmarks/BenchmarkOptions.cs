@@ -16,6 +16,9 @@ public sealed record BenchmarkOptions
     public bool KeepDatabase { get; init; }
     public string Label { get; init; } = "";
 
+    /// <summary>"storage": stop after the grain state phases (for quick before/after comparisons of the storage path).</summary>
+    public string? Only { get; init; }
+
     public string Mode => Quick ? "quick" : "full";
 
     public static BenchmarkOptions Parse(string[] args)
@@ -50,9 +53,10 @@ public sealed record BenchmarkOptions
                 "--output" => options with { Output = Next() },
                 "--keep-database" => options with { KeepDatabase = true },
                 "--label" => options with { Label = Next() },
+                "--only" => options with { Only = Next() },
                 "--stored-orders" => options with { StoredOrders = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--quick" or "quick" => options,
-                _ => throw new ArgumentException($"Unknown argument {args[i]}. Usage: [--quick] [--db-options \"K=V;...\"] [--output FILE] [--keep-database] [--label TEXT] [--stored-orders N]"),
+                _ => throw new ArgumentException($"Unknown argument {args[i]}. Usage: [--quick] [--db-options \"K=V;...\"] [--output FILE] [--keep-database] [--label TEXT] [--stored-orders N] [--only storage]"),
             };
         }
         return options;
