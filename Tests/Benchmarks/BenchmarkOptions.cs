@@ -16,7 +16,7 @@ public sealed record BenchmarkOptions
     public bool KeepDatabase { get; init; }
     public string Label { get; init; } = "";
 
-    /// <summary>"storage": stop after the grain state phases (for quick before/after comparisons of the storage path).</summary>
+    /// <summary>"storage": only the reference and the grain state phases; "rest": only the reference, REST create and callbacks.</summary>
     public string? Only { get; init; }
 
     public string Mode => Quick ? "quick" : "full";
@@ -56,7 +56,7 @@ public sealed record BenchmarkOptions
                 "--only" => options with { Only = Next() },
                 "--stored-orders" => options with { StoredOrders = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--quick" or "quick" => options,
-                _ => throw new ArgumentException($"Unknown argument {args[i]}. Usage: [--quick] [--db-options \"K=V;...\"] [--output FILE] [--keep-database] [--label TEXT] [--stored-orders N] [--only storage]"),
+                _ => throw new ArgumentException($"Unknown argument {args[i]}. Usage: [--quick] [--db-options \"K=V;...\"] [--output FILE] [--keep-database] [--label TEXT] [--stored-orders N] [--only storage|rest]"),
             };
         }
         return options;

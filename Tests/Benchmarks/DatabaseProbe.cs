@@ -63,8 +63,69 @@ public sealed class CommandCounter : IDisposable
     public void Dispose() => _listener.Dispose();
 }
 
+/// <summary>CPU time used so far by this process, by mariadbd, and by the whole machine (all from /proc).</summary>
+public sealed record CpuSample(TimeSpan Process, TimeSpan Database, TimeSpan MachineBusy, TimeSpan MachineTotal)
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+    public static CpuSample Read()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return new CpuSample(self.TotalProcessorTime, DatabaseCpu(), Machine().Busy, Machine().Total);
+    }
+
+    public CpuSample Minus(CpuSample earlier) =>
+        new(Process - earlier.Process, Database - earlier.Database, MachineBusy - earlier.MachineBusy, MachineTotal - earlier.MachineTotal);
+
+    private static string? _databaseStat;
+
+    private static TimeSpan DatabaseCpu()
+    {
+        _databaseStat ??= FindDatabaseStat();
+        if (_databaseStat is null)
+        {
+            return TimeSpan.Zero;
+        }
+        var fields = File.ReadAllText(_databaseStat).Split(") ")[1].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
+    /// <summary>The /proc stat file of the local mariadbd (processes come and go while /proc is listed).</summary>
+    private static string? FindDatabaseStat()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() is "mariadbd" or "mysqld")
+                {
+                    return Path.Combine(dir, "stat");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return null;
+    }
+
+    private static (TimeSpan Busy, TimeSpan Total) Machine()
+    {
+        if (!File.Exists("/proc/stat"))
+        {
+            return (TimeSpan.Zero, TimeSpan.Zero);
+        }
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(v => long.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var total = cpu.Take(8).Sum();
+        var idle = cpu[3] + cpu[4];
+        return (TimeSpan.FromSeconds((total - idle) / TicksPerSecond), TimeSpan.FromSeconds(total / TicksPerSecond));
+    }
+}
+
 /// <summary>A phase's database cost: this process's commands and the server's counters over the same window.</summary>
-public sealed record PhaseCost(IReadOnlyDictionary<string, long> Commands, ServerStatus Server)
+public sealed record PhaseCost(IReadOnlyDictionary<string, long> Commands, ServerStatus Server, CpuSample Cpu)
 {
     public long TotalCommands => Commands.Where(kv => kv.Key != "Open").Sum(kv => kv.Value);
 
@@ -72,16 +133,18 @@ public sealed record PhaseCost(IReadOnlyDictionary<string, long> Commands, Serve
     {
         var serverBefore = await ServerStatus.ReadAsync(connectionString);
         var before = counter.Snapshot();
+        var cpuBefore = CpuSample.Read();
         var result = await phase();
+        var cpu = CpuSample.Read().Minus(cpuBefore);
         var after = counter.Snapshot();
         var serverAfter = await ServerStatus.ReadAsync(connectionString);
-        // Our own two status reads count as one question each; take them out.
         var server = serverAfter.Minus(serverBefore);
-        return (result, new PhaseCost(CommandCounter.Delta(after, before), server));
+        return (result, new PhaseCost(CommandCounter.Delta(after, before), server, cpu));
     }
 
     public string Describe(double operations) =>
-        $"{TotalCommands / operations:0.00} commands/op ({string.Join(", ", Commands.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value / operations:0.00}"))}); " +
+        $"CPU {Cpu.Process.TotalMilliseconds / operations:0.00} ms in this process + {Cpu.Database.TotalMilliseconds / operations:0.00} ms in mariadbd " +
+        $"(machine {Cpu.MachineBusy.TotalSeconds / Math.Max(0.001, Cpu.MachineTotal.TotalSeconds):P0} busy, others included); {TotalCommands / operations:0.00} commands/op ({string.Join(", ", Commands.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value / operations:0.00}"))}); " +
         $"server: Questions {Server["Questions"] / operations:0.00}, Queries {Server["Queries"] / operations:0.00}, " +
         $"Com_select {Server["Com_select"] / operations:0.00}, Com_insert {Server["Com_insert"] / operations:0.00}, " +
         $"Com_update {Server["Com_update"] / operations:0.00}, Com_call_procedure {Server["Com_call_procedure"] / operations:0.00}, " +

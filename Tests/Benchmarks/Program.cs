@@ -77,16 +77,19 @@ try
     gateway = await GatewayUnderTest.StartAsync(gatewayConnection);
     var grains = gateway.SiloGrains;
 
-    // 2. Grain state writes through the ADO.NET provider and the project's OrleansQuery texts.
-    Console.WriteLine("2. grain state writes (updates)");
-    var (updates, updateCost) = await PhaseCost.MeasureAsync(admin, counter, () => Load.ClosedLoopAsync(options.Callers, options.Warmup, options.Duration,
-        (w, i) => grains.GetGrain<IStateWriteGrain>($"upd-{w}-{i % 8}").WriteAsync((int)i)));
-    report.Throughput("2. Grain state writes: updates (1 KB JSON state, default storage provider)", updates, updateCost, "64 callers × 8 grains each, from the silo");
+    if (options.Only != "rest")
+    {
+        // 2. Grain state writes through the ADO.NET provider and the project's OrleansQuery texts.
+        Console.WriteLine("2. grain state writes (updates)");
+        var (updates, updateCost) = await PhaseCost.MeasureAsync(admin, counter, () => Load.ClosedLoopAsync(options.Callers, options.Warmup, options.Duration,
+            (w, i) => grains.GetGrain<IStateWriteGrain>($"upd-{w}-{i % 8}").WriteAsync((int)i)));
+        report.Throughput("2. Grain state writes: updates (1 KB JSON state, default storage provider)", updates, updateCost, "64 callers × 8 grains each, from the silo");
 
-    Console.WriteLine("2b. grain state writes (new grains)");
-    var (inserts, insertCost) = await PhaseCost.MeasureAsync(admin, counter, () => Load.ClosedLoopAsync(options.Callers, options.Warmup, options.Duration,
-        (w, i) => grains.GetGrain<IStateWriteGrain>($"new-{w}-{i}").WriteAsync(1)));
-    report.Throughput("2b. Grain state writes: first write of a new grain (activation read + insert)", inserts, insertCost, "");
+        Console.WriteLine("2b. grain state writes (new grains)");
+        var (inserts, insertCost) = await PhaseCost.MeasureAsync(admin, counter, () => Load.ClosedLoopAsync(options.Callers, options.Warmup, options.Duration,
+            (w, i) => grains.GetGrain<IStateWriteGrain>($"new-{w}-{i}").WriteAsync(1)));
+        report.Throughput("2b. Grain state writes: first write of a new grain (activation read + insert)", inserts, insertCost, "");
+    }
 
     if (options.Only != "storage")
     {
@@ -136,30 +139,33 @@ try
         report.Throughput("4. Callback → succeeded → merchant webhook delivered", new LoadResult(delivered, acknowledged - delivered, callbackElapsed, []), callbackCost,
             $"{acknowledged:N0} callbacks acknowledged, {delivered:N0} webhooks delivered in {callbackElapsed.TotalSeconds:0.0} s");
 
-        // 5. Supervision of many pending orders, idle, and create latency with many orders stored.
-        var prefill = new Prefill(admin, "paygw-bench", orderTemplate, keyTemplate);
-        foreach (var pending in new[] { options.SmallPending, options.LargePending })
+        if (options.Only is null)
         {
-            Console.WriteLine($"5. supervision idle with {pending:N0} pending orders");
-            await prefill.UpToAsync(pending);
-            await Task.Delay(TimeSpan.FromSeconds(5));
-            var (idle, idleCost) = await PhaseCost.MeasureAsync(admin, counter, async () =>
+            // 5. Supervision of many pending orders, idle, and create latency with many orders stored.
+            var prefill = new Prefill(admin, "paygw-bench", orderTemplate, keyTemplate);
+            foreach (var pending in new[] { options.SmallPending, options.LargePending })
             {
-                var before = Memory.Read();
-                await Task.Delay(options.IdleWindow);
-                return (Before: before, After: Memory.Read(), Activations: await Memory.ActivationsAsync(grains));
-            });
-            report.Supervision(pending, options.IdleWindow, idle.After, idle.Activations, idleCost);
-        }
+                Console.WriteLine($"5. supervision idle with {pending:N0} pending orders");
+                await prefill.UpToAsync(pending);
+                await Task.Delay(TimeSpan.FromSeconds(5));
+                var (idle, idleCost) = await PhaseCost.MeasureAsync(admin, counter, async () =>
+                {
+                    var before = Memory.Read();
+                    await Task.Delay(options.IdleWindow);
+                    return (Before: before, After: Memory.Read(), Activations: await Memory.ActivationsAsync(grains));
+                });
+                report.Supervision(pending, options.IdleWindow, idle.After, idle.Activations, idleCost);
+            }
 
-        Console.WriteLine($"5b. create latency with {options.StoredOrders:N0} stored orders (pre-filling)");
-        var fillClock = Stopwatch.StartNew();
-        await prefill.UpToAsync(options.StoredOrders);
-        var storedNow = await Sql.ScalarAsync<long>(admin, "SELECT COUNT(*) FROM paygw_order");
-        Console.WriteLine($"   pre-filled in {fillClock.Elapsed.TotalSeconds:0} s; open loop at {halfRate:0}/s");
-        var loaded = await Load.OpenLoopAsync(halfRate, options.Duration, async i => await gateway.CreateOrderAsync($"L{run}-{i}", 100 + i));
-        report.Latency($"5b. REST order create at {halfRate:0}/s open loop with {storedNow:N0} orders stored", loaded);
-        report.Note($"Pre-filling {storedNow - storedBefore:N0} orders (order row + key row + projection) took {fillClock.Elapsed.TotalSeconds:0} s.");
+            Console.WriteLine($"5b. create latency with {options.StoredOrders:N0} stored orders (pre-filling)");
+            var fillClock = Stopwatch.StartNew();
+            await prefill.UpToAsync(options.StoredOrders);
+            var storedNow = await Sql.ScalarAsync<long>(admin, "SELECT COUNT(*) FROM paygw_order");
+            Console.WriteLine($"   pre-filled in {fillClock.Elapsed.TotalSeconds:0} s; open loop at {halfRate:0}/s");
+            var loaded = await Load.OpenLoopAsync(halfRate, options.Duration, async i => await gateway.CreateOrderAsync($"L{run}-{i}", 100 + i));
+            report.Latency($"5b. REST order create at {halfRate:0}/s open loop with {storedNow:N0} orders stored", loaded);
+            report.Note($"Pre-filling {storedNow - storedBefore:N0} orders (order row + key row + projection) took {fillClock.Elapsed.TotalSeconds:0} s.");
+        }
     }
 }
 finally
