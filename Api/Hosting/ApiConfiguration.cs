@@ -28,7 +28,7 @@ public static class ApiConfiguration
     {
         var configuration = builder.Configuration;
         RequiredSettings.Check(configuration, "The API host", RequiredKeys);
-        var connectionString = configuration.GetConnectionString("Gateway")!;
+        var connectionString = GatewayConnectionString.WithDefaults(configuration.GetConnectionString("Gateway")!);
 
         builder.UseOrleansClient(client =>
         {

@@ -27,7 +27,7 @@ public static class SiloConfiguration
     public static ISiloBuilder AddPaymentGateway(this ISiloBuilder silo, IConfiguration configuration, bool configureEndpoints = true)
     {
         RequiredSettings.Check(configuration, "The silo", RequiredKeys);
-        var connectionString = configuration.GetConnectionString("Gateway")!;
+        var connectionString = GatewayConnectionString.WithDefaults(configuration.GetConnectionString("Gateway")!);
 
         silo.Configure<ClusterOptions>(o =>
         {

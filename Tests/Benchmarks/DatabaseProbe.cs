@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MySqlConnector;
+
+namespace PayGateway.Benchmarks;
+
+/// <summary>Server-wide counters (SHOW GLOBAL STATUS) before and after a phase. Other clients of the server add noise.</summary>
+public sealed record ServerStatus(IReadOnlyDictionary<string, long> Values)
+{
+    public static readonly string[] Names =
+    [
+        "Questions", "Queries", "Com_select", "Com_insert", "Com_update", "Com_call_procedure", "Com_stmt_execute",
+        "Bytes_received", "Bytes_sent", "Innodb_data_fsyncs", "Innodb_os_log_written", "Connections",
+        "Handler_commit", "Com_reset_connection",
+    ];
+
+    public static async Task<ServerStatus> ReadAsync(string connectionString)
+    {
+        await using var connection = new MySqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new MySqlCommand(
+            $"SHOW GLOBAL STATUS WHERE Variable_name IN ({string.Join(",", Names.Select(n => $"'{n}'"))})", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        while (await reader.ReadAsync())
+        {
+            values[reader.GetString(0)] = long.TryParse(reader.GetString(1), out var v) ? v : 0;
+        }
+        return new ServerStatus(values);
+    }
+
+    public long this[string name] => Values.TryGetValue(name, out var v) ? v : 0;
+
+    public ServerStatus Minus(ServerStatus earlier) =>
+        new(Values.ToDictionary(kv => kv.Key, kv => kv.Value - earlier[kv.Key], StringComparer.OrdinalIgnoreCase));
+}
+
+/// <summary>
+/// Counts this process's own database commands (MySqlConnector's ActivitySource), exactly, whatever else the
+/// shared server is doing.
+/// </summary>
+public sealed class CommandCounter : IDisposable
+{
+    private readonly ActivityListener _listener;
+    private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+
+    public CommandCounter()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "MySqlConnector",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
+            ActivityStopped = activity => _counts.AddOrUpdate(activity.OperationName, 1, (_, n) => n + 1),
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public IReadOnlyDictionary<string, long> Snapshot() => new Dictionary<string, long>(_counts);
+
+    public static IReadOnlyDictionary<string, long> Delta(IReadOnlyDictionary<string, long> after, IReadOnlyDictionary<string, long> before) =>
+        after.ToDictionary(kv => kv.Key, kv => kv.Value - before.GetValueOrDefault(kv.Key));
+
+    public void Dispose() => _listener.Dispose();
+}
+
+/// <summary>CPU time used so far by this process, by mariadbd, and by the whole machine (all from /proc).</summary>
+public sealed record CpuSample(TimeSpan Process, TimeSpan Database, TimeSpan MachineBusy, TimeSpan MachineTotal)
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+    public static CpuSample Read()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return new CpuSample(self.TotalProcessorTime, DatabaseCpu(), Machine().Busy, Machine().Total);
+    }
+
+    public CpuSample Minus(CpuSample earlier) =>
+        new(Process - earlier.Process, Database - earlier.Database, MachineBusy - earlier.MachineBusy, MachineTotal - earlier.MachineTotal);
+
+    private static string? _databaseStat;
+
+    private static TimeSpan DatabaseCpu()
+    {
+        _databaseStat ??= FindDatabaseStat();
+        if (_databaseStat is null)
+        {
+            return TimeSpan.Zero;
+        }
+        var fields = File.ReadAllText(_databaseStat).Split(") ")[1].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
+    /// <summary>The /proc stat file of the local mariadbd (processes come and go while /proc is listed).</summary>
+    private static string? FindDatabaseStat()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() is "mariadbd" or "mysqld")
+                {
+                    return Path.Combine(dir, "stat");
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return null;
+    }
+
+    private static (TimeSpan Busy, TimeSpan Total) Machine()
+    {
+        if (!File.Exists("/proc/stat"))
+        {
+            return (TimeSpan.Zero, TimeSpan.Zero);
+        }
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(v => long.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var total = cpu.Take(8).Sum();
+        var idle = cpu[3] + cpu[4];
+        return (TimeSpan.FromSeconds((total - idle) / TicksPerSecond), TimeSpan.FromSeconds(total / TicksPerSecond));
+    }
+}
+
+/// <summary>A phase's database cost: this process's commands and the server's counters over the same window.</summary>
+public sealed record PhaseCost(IReadOnlyDictionary<string, long> Commands, ServerStatus Server, CpuSample Cpu)
+{
+    public long TotalCommands => Commands.Where(kv => kv.Key != "Open").Sum(kv => kv.Value);
+
+    public static async Task<(T Result, PhaseCost Cost)> MeasureAsync<T>(string connectionString, CommandCounter counter, Func<Task<T>> phase)
+    {
+        var serverBefore = await ServerStatus.ReadAsync(connectionString);
+        var before = counter.Snapshot();
+        var cpuBefore = CpuSample.Read();
+        var result = await phase();
+        var cpu = CpuSample.Read().Minus(cpuBefore);
+        var after = counter.Snapshot();
+        var serverAfter = await ServerStatus.ReadAsync(connectionString);
+        var server = serverAfter.Minus(serverBefore);
+        return (result, new PhaseCost(CommandCounter.Delta(after, before), server, cpu));
+    }
+
+    public string Describe(double operations) =>
+        $"CPU {Cpu.Process.TotalMilliseconds / operations:0.00} ms in this process + {Cpu.Database.TotalMilliseconds / operations:0.00} ms in mariadbd " +
+        $"(machine {Cpu.MachineBusy.TotalSeconds / Math.Max(0.001, Cpu.MachineTotal.TotalSeconds):P0} busy, others included); {TotalCommands / operations:0.00} commands/op ({string.Join(", ", Commands.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value / operations:0.00}"))}); " +
+        $"server: Questions {Server["Questions"] / operations:0.00}, Queries {Server["Queries"] / operations:0.00}, " +
+        $"Com_select {Server["Com_select"] / operations:0.00}, Com_insert {Server["Com_insert"] / operations:0.00}, " +
+        $"Com_update {Server["Com_update"] / operations:0.00}, Com_call_procedure {Server["Com_call_procedure"] / operations:0.00}, " +
+        $"bytes in/out {Server["Bytes_received"] / operations:0}/{Server["Bytes_sent"] / operations:0}, fsyncs {Server["Innodb_data_fsyncs"] / operations:0.00}";
+}

@@ -1,0 +1,106 @@
+using System.Text;
+
+namespace PayGateway.Benchmarks;
+
+/// <summary>Collects the figures of one run and prints them as markdown.</summary>
+public sealed class Report(BenchmarkOptions options, string database)
+{
+    private readonly List<string> _rows = [];
+    private readonly List<string> _scale = [];
+    private readonly List<string> _costs = [];
+    private readonly List<string> _notes = [];
+    private string _machine = "";
+    private double _reference = double.NaN;
+
+    public async Task DescribeMachineAsync(string connectionString)
+    {
+        var version = await Sql.ScalarAsync<string>(connectionString, "SELECT VERSION()");
+        var variables = await Sql.RowsAsync(connectionString,
+            "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('innodb_flush_log_at_trx_commit','innodb_buffer_pool_size','innodb_log_file_size','sync_binlog','log_bin')");
+        var memory = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").First().Split(':')[1].Trim() : "?";
+        var cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?"
+            : "?";
+        var load = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?";
+        _machine = $"{Environment.ProcessorCount} cores ({cpu}), {memory} RAM, load average at start {load}; MariaDB {version} on 127.0.0.1 " +
+            $"({string.Join(", ", variables.Select(r => $"{r[0]}={r[1]}"))}); .NET {Environment.Version}; database {database}.";
+    }
+
+    private string Ratio(double rate) => double.IsNaN(_reference) ? "" : $"{rate / _reference:0.00}×";
+
+    public void Reference(LoadResult result, PhaseCost cost)
+    {
+        _reference = result.PerSecond;
+        Throughput("1. Raw single-row INSERT, MySqlConnector, connection held per caller (reference)", result, cost, "1 KB payload, autocommit");
+    }
+
+    public void Throughput(string name, LoadResult result, PhaseCost cost, string notes)
+    {
+        var failed = result.Failed > 0 ? $"; {result.Failed} failed" : "";
+        _rows.Add($"| {name} | {result.PerSecond:N0}/s | {Ratio(result.PerSecond)} | {notes}{failed} |");
+        if (result.Completed > 0)
+        {
+            _costs.Add($"- **{name.Split(' ')[0]}** per operation: {cost.Describe(result.Completed)}");
+        }
+    }
+
+    public void Latency(string name, LoadResult result)
+    {
+        var missed = result.Missed > 0 ? $"; {result.Missed} arrivals dropped (too many in flight)" : "";
+        var failed = result.Failed > 0 ? $"; {result.Failed} failed" : "";
+        _rows.Add($"| {name} | {result.PerSecond:N0}/s | | p50 {result.Percentile(50):0.0} ms, p95 {result.Percentile(95):0.0} ms, **p99 {result.Percentile(99):0.0} ms**{missed}{failed} |");
+    }
+
+    public void Supervision(int pending, TimeSpan window, MemorySample memory, int activations, PhaseCost cost)
+    {
+        var minutes = window.TotalMinutes;
+        _scale.Add($"| {pending:N0} | {memory.WorkingSetBytes / 1048576.0:N0} MiB | {memory.ManagedHeapBytes / 1048576.0:N1} MiB | {activations:N0} | " +
+            $"{cost.TotalCommands / minutes:N0} | {cost.Commands.GetValueOrDefault("Open") / minutes:N0} | {cost.Server["Questions"] / minutes:N0} | {cost.Server["Com_select"] / minutes:N0} |");
+    }
+
+    public async Task StorageFootprintAsync(string connectionString)
+    {
+        await Sql.ExecuteAsync(connectionString, "ANALYZE TABLE OrleansStorage, paygw_order");
+        foreach (var row in await Sql.RowsAsync(connectionString,
+            "SELECT GrainTypeString, COUNT(*), AVG(LENGTH(PayloadBinary)), MAX(LENGTH(PayloadBinary)) FROM OrleansStorage GROUP BY GrainTypeString ORDER BY 2 DESC"))
+        {
+            _notes.Add($"State rows `{row[0]}`: {row[1]:N0} rows, payload average {Convert.ToDouble(row[2], System.Globalization.CultureInfo.InvariantCulture):N0} B, max {row[3]:N0} B.");
+        }
+        foreach (var row in await Sql.RowsAsync(connectionString,
+            "SELECT table_name, table_rows, data_length, index_length FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('OrleansStorage', 'paygw_order')"))
+        {
+            var rows = Math.Max(1, Convert.ToInt64(row[1], System.Globalization.CultureInfo.InvariantCulture));
+            _notes.Add($"Table `{row[0]}`: ~{rows:N0} rows, data {Convert.ToInt64(row[2], System.Globalization.CultureInfo.InvariantCulture) / rows:N0} B/row, indexes {Convert.ToInt64(row[3], System.Globalization.CultureInfo.InvariantCulture) / rows:N0} B/row (InnoDB estimates).");
+        }
+    }
+
+    public void Note(string text) => _notes.Add(text);
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"### {options.Mode} run{(options.Label.Length > 0 ? $": {options.Label}" : "")} ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
+        text.AppendLine();
+        text.AppendLine($"Machine: {_machine}");
+        text.AppendLine();
+        text.AppendLine($"Command: `dotnet run -c Release --project Tests/Benchmarks --{(options.Quick ? " --quick" : "")}{(options.DbOptions.Length > 0 ? $" --db-options \"{options.DbOptions}\"" : "")}` " +
+            $"({options.Callers} callers, {options.Duration.TotalSeconds:0} s per phase after {options.Warmup.TotalSeconds:0} s warm-up).");
+        text.AppendLine();
+        text.AppendLine("| Workload | Throughput | Ratio to raw INSERT | Notes |");
+        text.AppendLine("|---|---:|---:|---|");
+        _rows.ForEach(r => text.AppendLine(r));
+        text.AppendLine();
+        text.AppendLine($"Supervision, idle for {options.IdleWindow.TotalSeconds:0} s with N pending orders stored (next check a day away); rates per minute:");
+        text.AppendLine();
+        text.AppendLine("| Pending orders | Process working set | Managed heap | Activations | Our DB commands/min | Connection opens/min | Server Questions/min | Server Com_select/min |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        _scale.ForEach(r => text.AppendLine(r));
+        text.AppendLine();
+        text.AppendLine("Database cost per operation (our commands counted in-process by MySqlConnector's ActivitySource; server counters are global and include other clients):");
+        text.AppendLine();
+        _costs.ForEach(c => text.AppendLine(c));
+        text.AppendLine();
+        _notes.ForEach(n => text.AppendLine($"- {n}"));
+        return text.ToString();
+    }
+}
