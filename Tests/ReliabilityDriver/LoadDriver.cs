@@ -30,6 +30,10 @@ public static class LoadDriver
         var concurrency = args.Int("concurrency", 12);
         var runId = args["run"];
         var progressFile = args["progress"];
+        // Optional gate: orders at or past the number in this file wait, so the load cannot run ahead of the
+        // fault script on a fast machine (each fault must hit orders in flight).
+        var gateFile = args.Get("gate", "");
+        var gate = gateFile.Length > 0 ? 0 : int.MaxValue; // with a gate file, nothing starts before it is read
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(args.Int("deadline-seconds", 420));
         // Payers pay a while after the order is created, so that many orders are open (in flight) at any moment.
         var payDelay = TimeSpan.FromMilliseconds(args.Int("pay-delay-ms", 6000));
@@ -57,6 +61,17 @@ public static class LoadDriver
         using var progress = new Timer(_ => File.WriteAllText(progressFile, Volatile.Read(ref done).ToString(CultureInfo.InvariantCulture)), null, 0, 200);
         await Parallel.ForEachAsync(Enumerable.Range(0, orders), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, _) =>
         {
+            while (gateFile.Length > 0 && i >= Volatile.Read(ref gate) && DateTime.UtcNow < deadline)
+            {
+                if (File.Exists(gateFile) && int.TryParse(File.ReadAllText(gateFile).Trim(), CultureInfo.InvariantCulture, out var opened))
+                {
+                    Volatile.Write(ref gate, opened);
+                }
+                if (i >= Volatile.Read(ref gate))
+                {
+                    await Task.Delay(100);
+                }
+            }
             var outTradeNo = $"rel-{runId}-{i:D5}";
             var body = JsonSerializer.Serialize(new Dictionary<string, object>
             {

@@ -161,9 +161,13 @@ log "cluster up: $silos_up active silos; starting the load: $orders orders, $con
 # ---------------------------------------------------------------- load, with faults
 progress="$state/progress"
 echo 0 >"$progress"
+# The gate keeps the load from running ahead of the faults: it opens to the next stage only after each fault.
+gate="$state/gate"
+open_gate() { echo $((orders * $1 / 100)) >"$gate.tmp" && mv "$gate.tmp" "$gate"; }
+open_gate 45
 driver load --api "$api_url" --sim "$sim_url" --app rel_app --secret "$app_secret" --merchant rel-merchant \
   --webhooks "$hooks_url" --orders "$orders" --concurrency "$concurrency" --run "$run_id" \
-  --progress "$progress" --out "$state/observations.json" --deadline-seconds 420 >"$state/load.log" 2>&1 &
+  --progress "$progress" --gate "$gate" --out "$state/observations.json" --deadline-seconds 420 >"$state/load.log" 2>&1 &
 load_pid=$!
 pids+=("$load_pid")
 
@@ -184,6 +188,7 @@ while kill -0 "$load_pid" 2>/dev/null; do
         start_silo 2 && silo_restarts=$((silo_restarts + 1))
         restarted_at=$(date +%s)
         log "scenario 1: silo 2 started again at $done_count/$orders"
+        open_gate 60
         stage=db
       fi ;;
     # The outage waits until the restarted silo has joined (a silo that cannot reach membership storage while
@@ -199,6 +204,7 @@ while kill -0 "$load_pid" 2>/dev/null; do
         db_restarts=$((db_restarts + 1))
         db_back_at=$(date +%s)
         log "storage outage: MariaDB back"
+        open_gate 80
         stage=cluster
       fi ;;
     cluster) if [ "$done_count" -ge $((orders * 70 / 100)) ] && [ $(($(date +%s) - db_back_at)) -ge 5 ]; then
@@ -216,6 +222,7 @@ while kill -0 "$load_pid" 2>/dev/null; do
         for i in 1 2 3; do start_silo "$i"; done
         cluster_restarts=$((cluster_restarts + 1))
         log "scenario 14: all three silos started again"
+        open_gate 100
         stage=done
       fi ;;
   esac
