@@ -69,6 +69,19 @@ public static class ApiConfiguration
     public static WebApplication MapGatewayApi(this WebApplication app)
     {
         app.UseExceptionHandler();
+        // Every 503 tells the caller when to retry (grain faults, channel outcomes unknown, overload), in one place.
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                if (context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && !context.Response.Headers.ContainsKey("Retry-After"))
+                {
+                    context.Response.Headers.RetryAfter = "1";
+                }
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();

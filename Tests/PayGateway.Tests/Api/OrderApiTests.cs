@@ -151,6 +151,20 @@ public sealed class OrderApiTests(PaymentFixture fixture) : IClassFixture<Paymen
     }
 
     [Fact]
+    public async Task CloseWhileChannelDoesNotAnswer_Returns503WithRetryAfterAndOrderUnchanged()
+    {
+        var merchant = fixture.HmacMerchant();
+        var id = (string)(await MerchantClient.JsonAsync(await merchant.PostJsonAsync("/v1/orders", PaymentFixture.NewOrder())))["order_id"]!;
+        fixture.Simulator.SetBehaviour(id, new PayGateway.ChannelSimulator.Behaviour.SimulatorBehaviour { DelayMs = 8000, Operations = ["close"] });
+
+        var response = await merchant.PostJsonAsync($"/v1/orders/{id}/close", new { });
+
+        await ProblemAssert.IsProblemAsync(response, 503, "CHANNEL_UNAVAILABLE", "close unanswered");
+        Assert.Equal("1", response.Headers.RetryAfter?.ToString());
+        Assert.Equal("pending", (string?)(await MerchantClient.JsonAsync(await merchant.GetAsync($"/v1/orders/{id}")))["status"]);
+    }
+
+    [Fact]
     public async Task BarcodePayment_SucceedsSynchronously()
     {
         var response = await fixture.HmacMerchant().PostJsonAsync("/v1/orders", PaymentFixture.NewOrder(method: "SERVER", authCode: "28763443825664394"));
