@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PayGateway.Api.Hosting;
 using PayGateway.Wire;
 using System.Collections.Immutable;
@@ -30,7 +31,11 @@ public static class AdminEndpoints
         {
             return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "app_id must be 1-64 characters of [A-Za-z0-9_-].");
         }
-        var (request, problem) = JsonBody.Read<ConfigureAppRequest>(http, await ReadAsync(http));
+        if (await ReadAsync(http) is not { } body)
+        {
+            return ProblemCatalog.Result(ErrorCodes.PayloadTooLarge, "The request body is too large.");
+        }
+        var (request, problem) = JsonBody.Read<ConfigureAppRequest>(http, body);
         if (problem is not null)
         {
             return problem;
@@ -58,7 +63,11 @@ public static class AdminEndpoints
         {
             return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "channel must be [a-z0-9_]{1,32} and account_id [A-Za-z0-9_-]{1,64}.");
         }
-        var (request, problem) = JsonBody.Read<ConfigureChannelAccountRequest>(http, await ReadAsync(http));
+        if (await ReadAsync(http) is not { } body)
+        {
+            return ProblemCatalog.Result(ErrorCodes.PayloadTooLarge, "The request body is too large.");
+        }
+        var (request, problem) = JsonBody.Read<ConfigureChannelAccountRequest>(http, body);
         if (problem is not null)
         {
             return problem;
@@ -103,10 +112,7 @@ public static class AdminEndpoints
         channel.Length is > 0 and <= 32 && channel.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')
         && CreateOrderValidation.MerchantNumber().IsMatch(accountId);
 
-    private static async Task<byte[]> ReadAsync(HttpRequest request)
-    {
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-        return buffer.ToArray();
-    }
+    /// <summary>The body within the API's size limit; null (answered 413) when larger.</summary>
+    private static Task<byte[]?> ReadAsync(HttpRequest request) =>
+        RequestBody.ReadLimitedAsync(request, request.HttpContext.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxBodyBytes);
 }

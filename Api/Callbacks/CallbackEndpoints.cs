@@ -1,3 +1,4 @@
+using PayGateway.Api.Contracts;
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using PayGateway.Api.Hosting;
@@ -25,7 +26,7 @@ public static class CallbackEndpoints
         string dc, string channel, string accountId, HttpRequest request, IGrainFactory grains,
         DatacenterForwarder forwarder, IOptions<ApiOptions> options)
     {
-        var body = await ReadLimitedAsync(request, options.Value.MaxBodyBytes);
+        var body = await RequestBody.ReadLimitedAsync(request, options.Value.MaxBodyBytes);
         if (body is null)
         {
             return Results.Text("payload too large", "text/plain", statusCode: 413);
@@ -52,15 +53,4 @@ public static class CallbackEndpoints
 
     private static bool IsKey(string value) =>
         value.Length is > 0 and <= 64 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
-
-    private static async Task<byte[]?> ReadLimitedAsync(HttpRequest request, int limit)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-        return buffer.Length > limit ? null : buffer.ToArray();
-    }
 }

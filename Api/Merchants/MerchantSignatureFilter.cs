@@ -1,3 +1,4 @@
+using PayGateway.Api.Contracts;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using PayGateway.Api.Hosting;
@@ -35,7 +36,7 @@ public sealed class MerchantSignatureFilter(
         {
             return ProblemCatalog.Result(ErrorCodes.AuthStaleTimestamp, $"The timestamp must be within {window} seconds of the gateway's clock (now {now}).");
         }
-        var body = await ReadBodyAsync(http.Request, options.Value.MaxBodyBytes);
+        var body = await RequestBody.ReadLimitedAsync(http.Request, options.Value.MaxBodyBytes);
         if (body is null)
         {
             return ProblemCatalog.Result(ErrorCodes.PayloadTooLarge, $"At most {options.Value.MaxBodyBytes} bytes.");
@@ -59,26 +60,5 @@ public sealed class MerchantSignatureFilter(
 
         http.SetMerchant(new MerchantRequest(auth.AppId, auth.Scheme, body));
         return await next(context);
-    }
-
-    /// <summary>Reads at most <paramref name="limit"/> bytes; null if the body is larger.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 }

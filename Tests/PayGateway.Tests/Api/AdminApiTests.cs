@@ -117,6 +117,18 @@ public sealed class AdminApiTests(PaymentFixture fixture) : IClassFixture<Paymen
     }
 
     [Fact]
+    public async Task OversizedAdminBody_Returns413AndStoresNothing()
+    {
+        using var admin = fixture.OperatorClient();
+        var body = $$"""{"name":"{{new string('x', 70_000)}}","auth_scheme":"HMAC","channels":[],"enabled":true}""";
+
+        var response = await admin.PutAsync("/admin/v1/apps/app_huge", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsProblemAsync(response, 413, "PAYLOAD_TOO_LARGE", "oversized");
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync("/admin/v1/apps/app_huge"), 404, "APP_NOT_FOUND", "not stored");
+    }
+
+    [Fact]
     public async Task UnknownChannel_Returns400()
     {
         using var admin = fixture.OperatorClient();
