@@ -87,10 +87,14 @@ public sealed record ChannelCallback(
     DateTimeOffset? PaidAt,
     string? ChannelEventId);
 
-/// <summary>Either a verified callback or the reason it was rejected.</summary>
-public sealed record ChannelCallbackParseResult(ChannelCallback? Callback, string? RejectionCode, string? RejectionReason)
+/// <summary>
+/// Either a verified callback (about a payment, or about a refund) or the reason it was rejected. Exactly one of
+/// <see cref="Callback"/>, <see cref="Refund"/> and <see cref="RejectionCode"/> is set.
+/// </summary>
+public sealed record ChannelCallbackParseResult(ChannelCallback? Callback, string? RejectionCode, string? RejectionReason, ChannelRefundCallback? Refund = null)
 {
     public static ChannelCallbackParseResult Accepted(ChannelCallback callback) => new(callback, null, null);
+    public static ChannelCallbackParseResult AcceptedRefund(ChannelRefundCallback refund) => new(null, null, null, refund);
     public static ChannelCallbackParseResult Rejected(string code, string reason) => new(null, code, reason);
 }
 

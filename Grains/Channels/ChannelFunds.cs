@@ -1,0 +1,136 @@
+namespace PayGateway.Channels;
+
+/// <summary>
+/// What a channel reports about money the gateway sends out: a refund back to the payer or a transfer (payout) to a
+/// payee. One enum for both because the gateway treats them the same way: accepted → pending, then final.
+/// </summary>
+public enum ChannelFundsState
+{
+    /// <summary>The channel has no such refund or transfer (it never arrived, or the channel cannot tell it from none).</summary>
+    NotFound,
+    /// <summary>Accepted and still being processed; ask again later (or wait for the channel's notification).</summary>
+    Pending,
+    /// <summary>The money moved.</summary>
+    Succeeded,
+    /// <summary>Definitively refused or closed by the channel; no money moved.</summary>
+    Failed,
+    /// <summary>Timeout, transport error, 5xx, unverifiable answer: the money may or may not have moved.</summary>
+    Unknown,
+}
+
+/// <summary>
+/// A refund of (part of) a paid payment. <paramref name="RefundId"/> is the gateway refund id and is sent as the
+/// channel's refund request number (Alipay <c>out_request_no</c>, WeChat Pay <c>out_refund_no</c>): the channel
+/// deduplicates on it, so sending the same request again can never refund twice.
+/// </summary>
+public sealed record ChannelRefundRequest(
+    string RefundId,
+    string OrderId,
+    string? ChannelTradeNo,
+    long RefundAmount,
+    long OrderAmount,
+    string Currency,
+    string? Reason);
+
+/// <summary>What the gateway knows to ask about one refund.</summary>
+public sealed record ChannelRefundQuery(string RefundId, string OrderId, string? ChannelTradeNo, long RefundAmount, string Currency);
+
+/// <summary>
+/// The channel's answer to a refund request or a refund query. On a request: <see cref="ChannelFundsState.Pending"/>
+/// = accepted and processing, <see cref="ChannelFundsState.Succeeded"/> = refunded synchronously,
+/// <see cref="ChannelFundsState.Failed"/> = definitively refused.
+/// </summary>
+public sealed record ChannelRefundResult(
+    ChannelFundsState State,
+    string? ChannelRefundNo = null,
+    long? Amount = null,
+    string? Currency = null,
+    DateTimeOffset? SucceededAt = null,
+    string? ErrorCode = null,
+    string? ErrorMessage = null)
+{
+    public static ChannelRefundResult Unknown(string reason) => new(ChannelFundsState.Unknown, ErrorCode: "CHANNEL_UNKNOWN", ErrorMessage: reason);
+}
+
+/// <summary>A verified, decoded notification about one refund (WeChat Pay sends them; Alipay does not).</summary>
+public sealed record ChannelRefundCallback(
+    string RefundId,
+    string OrderId,
+    ChannelFundsState State,
+    string? ChannelRefundNo,
+    long Amount,
+    string Currency,
+    string ChannelMerchantId,
+    DateTimeOffset? SucceededAt,
+    string? ChannelEventId);
+
+/// <summary>
+/// Channels that can refund implement this next to <see cref="IPaymentChannel"/>. Same contract: never throw for a
+/// channel-side outcome, <see cref="ChannelFundsState.Failed"/> only when the channel said so verifiably, secrets
+/// never logged.
+/// </summary>
+public interface IRefundChannel
+{
+    /// <summary>Asks the channel to refund. Safe to repeat with the same refund id (the channel deduplicates).</summary>
+    Task<ChannelRefundResult> RefundAsync(ChannelAccount account, ChannelRefundRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Asks the channel for the current truth about a refund.</summary>
+    Task<ChannelRefundResult> QueryRefundAsync(ChannelAccount account, ChannelRefundQuery query, CancellationToken cancellationToken);
+}
+
+/// <summary>Kinds of payee account a transfer can go to. Wire values; never change one.</summary>
+public static class PayeeTypes
+{
+    /// <summary>Alipay user id (2088…), Alipay <c>identity_type=ALIPAY_USER_ID</c>.</summary>
+    public const string AlipayUserId = "alipay_user_id";
+    /// <summary>Alipay login (phone or e-mail), <c>identity_type=ALIPAY_LOGON_ID</c>; the payee name is required.</summary>
+    public const string AlipayLogonId = "alipay_logon_id";
+    /// <summary>WeChat user's openid under the account's appid.</summary>
+    public const string WeChatOpenId = "wechat_openid";
+    /// <summary>An account at the mock channel.</summary>
+    public const string MockAccount = "mock_account";
+}
+
+/// <summary>
+/// A transfer (payout) from the merchant's channel balance to a payee. <paramref name="TransferId"/> is the gateway
+/// transfer id and is sent as the channel's merchant number for it (Alipay <c>out_biz_no</c>, WeChat Pay
+/// <c>out_batch_no</c> and <c>out_detail_no</c>); the channel deduplicates on it.
+/// </summary>
+public sealed record ChannelTransferRequest(
+    string TransferId,
+    long Amount,
+    string Currency,
+    string PayeeType,
+    string PayeeAccount,
+    string? PayeeName,
+    string? Remark);
+
+/// <summary>
+/// The channel's answer to a transfer request or query. <see cref="ChannelFundsState.Failed"/> only when the
+/// channel says definitively that no money moved (payee does not exist, balance insufficient, …).
+/// </summary>
+public sealed record ChannelTransferResult(
+    ChannelFundsState State,
+    string? ChannelTransferNo = null,
+    DateTimeOffset? SucceededAt = null,
+    string? ErrorCode = null,
+    string? ErrorMessage = null)
+{
+    public static ChannelTransferResult Unknown(string reason) => new(ChannelFundsState.Unknown, ErrorCode: "CHANNEL_UNKNOWN", ErrorMessage: reason);
+}
+
+/// <summary>Channels that can pay out implement this next to <see cref="IPaymentChannel"/>, under the same contract.</summary>
+public interface ITransferChannel
+{
+    /// <summary>Payee types (<see cref="PayeeTypes"/>) this channel can pay to.</summary>
+    IReadOnlyCollection<string> PayeeTypes { get; }
+
+    /// <summary>Currencies this channel can pay out in.</summary>
+    IReadOnlyCollection<string> TransferCurrencies { get; }
+
+    /// <summary>Asks the channel to transfer. Safe to repeat with the same transfer id (the channel deduplicates).</summary>
+    Task<ChannelTransferResult> TransferAsync(ChannelAccount account, ChannelTransferRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Asks the channel for the current truth about a transfer.</summary>
+    Task<ChannelTransferResult> QueryTransferAsync(ChannelAccount account, ChannelTransferRequest request, CancellationToken cancellationToken);
+}
