@@ -30,10 +30,10 @@ public sealed record BenchmarkOptions
                 Quick = true,
                 Warmup = TimeSpan.FromSeconds(2),
                 Duration = TimeSpan.FromSeconds(6),
-                IdleWindow = TimeSpan.FromSeconds(15),
+                IdleWindow = TimeSpan.FromSeconds(10),
                 SmallPending = 10_000,
                 LargePending = 100_000,
-                StoredOrders = 200_000,
+                StoredOrders = 100_000,
             }
             : new BenchmarkOptions
             {

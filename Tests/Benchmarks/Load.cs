@@ -3,8 +3,11 @@ using System.Diagnostics;
 namespace PayGateway.Benchmarks;
 
 /// <summary>What one load run produced: completed operations in the measured window, failures, and latencies.</summary>
-public sealed record LoadResult(long Completed, long Failed, TimeSpan Elapsed, double[] LatenciesMs, long Missed = 0)
+/// <remarks><see cref="AllCompleted"/> includes the warm-up: it is what per-operation costs measured over the whole phase divide by.</remarks>
+public sealed record LoadResult(long Completed, long Failed, TimeSpan Elapsed, double[] LatenciesMs, long Missed = 0, long AllCompleted = -1)
 {
+    public long CostDivisor => AllCompleted >= 0 ? AllCompleted : Completed;
+
     public double PerSecond => Completed / Elapsed.TotalSeconds;
 
     public double Percentile(double p)
@@ -31,7 +34,7 @@ public static class Load
         var clock = Stopwatch.StartNew();
         var measureFrom = warmup;
         var stopAt = warmup + duration;
-        long completed = 0, failed = 0;
+        long completed = 0, failed = 0, all = 0;
         var latencies = new List<double>[workers];
         Exception? firstError = null;
 
@@ -45,6 +48,7 @@ public static class Load
                 {
                     await operation(worker, i);
                     var end = clock.Elapsed;
+                    Interlocked.Increment(ref all);
                     if (start >= measureFrom && end <= stopAt)
                     {
                         Interlocked.Increment(ref completed);
@@ -64,7 +68,7 @@ public static class Load
         {
             Console.Error.WriteLine($"  {failed} operations failed; first: {firstError.GetType().Name}: {firstError.Message}");
         }
-        return new LoadResult(completed, failed, duration, [.. latencies.SelectMany(l => l)]);
+        return new LoadResult(completed, failed, duration, [.. latencies.SelectMany(l => l)], AllCompleted: all);
     }
 
     /// <summary>

@@ -102,6 +102,8 @@ try
         report.Throughput("3. Signed REST order create, saturation (HTTP → API → grains → storage → mock channel → response)", saturation, createCost,
             $"closed loop; latency p50/p95/p99 {saturation.Percentile(50):0.0}/{saturation.Percentile(95):0.0}/{saturation.Percentile(99):0.0} ms");
         var halfRate = Math.Max(1, saturation.PerSecond / 2);
+        // Let the database and the process finish what saturation left behind (page flushing, purge, GC) first.
+        await Task.Delay(options.Warmup * 2);
         var storedBefore = await Sql.ScalarAsync<long>(admin, "SELECT COUNT(*) FROM paygw_order");
         Console.WriteLine($"3b. REST order create, open loop at {halfRate:0}/s ({storedBefore} orders stored)");
         var half = await Load.OpenLoopAsync(halfRate, options.Duration, async i => created.Enqueue(await gateway.CreateOrderAsync($"H{run}-{i}", 100 + i)));

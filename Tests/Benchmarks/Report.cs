@@ -38,9 +38,9 @@ public sealed class Report(BenchmarkOptions options, string database)
     {
         var failed = result.Failed > 0 ? $"; {result.Failed} failed" : "";
         _rows.Add($"| {name} | {result.PerSecond:N0}/s | {Ratio(result.PerSecond)} | {notes}{failed} |");
-        if (result.Completed > 0)
+        if (result.CostDivisor > 0)
         {
-            _costs.Add($"- **{name.Split(' ')[0]}** per operation: {cost.Describe(result.Completed)}");
+            _costs.Add($"- **{name.Split(' ')[0]}** per operation: {cost.Describe(result.CostDivisor)}");
         }
     }
 
