@@ -7,6 +7,10 @@ public static class SimulatorOperation
     public const string Query = "query";
     public const string Close = "close";
     public const string Callback = "callback";
+    public const string Refund = "refund";
+    public const string RefundQuery = "refund_query";
+    public const string Transfer = "transfer";
+    public const string TransferQuery = "transfer_query";
 }
 
 /// <summary>A signed business error the simulator returns instead of doing the operation.</summary>

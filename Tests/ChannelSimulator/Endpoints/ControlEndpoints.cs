@@ -44,6 +44,21 @@ internal static class ControlEndpoints
             };
         });
 
+        // Money that left the merchant, for every protocol: tests compare these totals with the gateway's.
+        control.MapGet("/funds", (SimulatorControl c) =>
+        {
+            var records = c.Records();
+            var refunds = records.Where(r => r.Kind == RecordKind.Refunded).ToList();
+            var transfers = records.Where(r => r.Kind == RecordKind.Transferred).ToList();
+            return new
+            {
+                RefundedPerOutTradeNo = refunds.GroupBy(r => r.MerchantId + "/" + r.OutTradeNo).ToDictionary(g => g.Key, g => g.Sum(r => r.Amount ?? 0)),
+                RefundsPerRefundNo = refunds.GroupBy(r => r.MerchantId + "/" + r.TradeNo).ToDictionary(g => g.Key, g => g.Count()),
+                TransferredPerOutTransferNo = transfers.GroupBy(r => r.MerchantId + "/" + r.OutTradeNo).ToDictionary(g => g.Key, g => g.Sum(r => r.Amount ?? 0)),
+                TransfersPerOutTransferNo = transfers.GroupBy(r => r.MerchantId + "/" + r.OutTradeNo).ToDictionary(g => g.Key, g => g.Count()),
+            };
+        });
+
         control.MapGet("/payments/{outTradeNo}", (string outTradeNo, string? merchant_id, SimulatorControl c) =>
             c.FindTrade(outTradeNo, merchant_id) is { } trade ? Results.Ok(trade) : Results.NotFound());
 

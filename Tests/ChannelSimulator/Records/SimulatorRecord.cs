@@ -13,6 +13,18 @@ public static class RecordKind
     public const string Charge = "charge";
     /// <summary>One delivery attempt of a callback.</summary>
     public const string CallbackSent = "callback_sent";
+    /// <summary>A refund request reached the simulator (Result: the refund's status or the error code).</summary>
+    public const string RefundRequest = "refund_request";
+    /// <summary>A refund query reached the simulator.</summary>
+    public const string RefundQuery = "refund_query";
+    /// <summary>Money went back to the payer: exactly one per refund that succeeded (OutTradeNo: the order; TradeNo: the refund number).</summary>
+    public const string Refunded = "refunded";
+    /// <summary>A transfer request reached the simulator.</summary>
+    public const string TransferRequest = "transfer_request";
+    /// <summary>A transfer query reached the simulator.</summary>
+    public const string TransferQuery = "transfer_query";
+    /// <summary>Money went to a payee: exactly one per transfer that succeeded (OutTradeNo: the merchant's transfer number).</summary>
+    public const string Transferred = "transferred";
 }
 
 /// <summary>One channel-side event.</summary>
