@@ -31,7 +31,7 @@ public sealed class ResponseSigningMiddleware(RequestDelegate next)
             var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             var message = SignedMessage.ForResponse(timestamp, nonce, body);
             var signature = merchant.Scheme == MerchantAuthScheme.Hmac
-                ? await grains.GetGrain<IMerchantAppGrain>(merchant.AppId).SignResponseAsync(message)
+                ? await grains.GetGrain<IMerchantAuthGrain>(0).SignResponseAsync(merchant.AppId, message)
                 : signer.Sign(message);
             context.Response.Headers["Paygw-Timestamp"] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
             context.Response.Headers["Paygw-Nonce"] = nonce;

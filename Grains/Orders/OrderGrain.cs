@@ -264,9 +264,8 @@ public sealed partial class OrderGrain(
     private async Task<(IPaymentChannel Adapter, ChannelAccount Account)> OpenChannelAsync()
     {
         var s = state.State;
-        var sealedAccount = await GrainFactory.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(s.Channel, s.AccountId)).GetSealedAsync()
-            ?? throw new ChannelConfigurationException($"Channel account {s.Channel}/{s.AccountId} no longer exists.");
-        return (channels.Get(s.Channel), accounts.Open(sealedAccount));
+        // This silo's opened copy of the account, current with the account's version (ChannelAccountOpener).
+        return (channels.Get(s.Channel), await accounts.OpenAsync(s.Channel, s.AccountId));
     }
 
     private Task<ChannelQueryResult> QueryChannelAsync() =>
