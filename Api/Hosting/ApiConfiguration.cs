@@ -6,6 +6,8 @@ using Orleans.Dashboard;
 using PayGateway.Api.Admin;
 using PayGateway.Api.Callbacks;
 using PayGateway.Api.Merchants;
+using PayGateway.Api.Refunds;
+using PayGateway.Api.Transfers;
 using PayGateway.Api.Orders;
 using PayGateway.Api.Security;
 using PayGateway.Api.Storage;
@@ -93,6 +95,8 @@ public static class ApiConfiguration
         var merchant = app.MapGroup("/v1").WithTags("Merchant API").AddEndpointFilter<MerchantSignatureFilter>()
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         merchant.MapOrders();
+        merchant.MapRefunds();
+        merchant.MapTransfers();
         app.MapCallbacks();
 
         app.MapGet("/v1/gateway/public-key", (GatewayResponseSigner signer) => TypedResults.Text(signer.PublicKeyPem, "application/x-pem-file"))

@@ -109,7 +109,7 @@ public static partial class CreateOrderValidation
             (r.Metadata ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal)), errors);
     }
 
-    private static bool IsHttpUrl(string? value) =>
+    public static bool IsHttpUrl(string? value) =>
         value is { Length: <= 512 } && !HasControlCharacters(value) && !value.Contains(' ')
         && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 
@@ -118,5 +118,5 @@ public static partial class CreateOrderValidation
         value.Length <= 45 && IPAddress.TryParse(value, out var address)
         && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? value.Contains(':') : value.Split('.').Length == 4 && value.All(c => char.IsAsciiDigit(c) || c == '.'));
 
-    private static bool HasControlCharacters(string value) => value.Any(char.IsControl);
+    public static bool HasControlCharacters(string value) => value.Any(char.IsControl);
 }

@@ -27,6 +27,9 @@ public static class Currencies
 
     private static readonly decimal[] Pow10 = [1m, 10m, 100m, 1000m, 10000m];
 
+    /// <summary>Every known code, for channels that accept any ISO 4217 currency.</summary>
+    public static IReadOnlyCollection<string> Codes => Exponents.Keys;
+
     public static bool IsKnown(string? code) => code is not null && Exponents.ContainsKey(code);
 
     public static int ExponentOf(string code) =>

@@ -24,6 +24,18 @@ public static class ErrorCodes
     public const string OrderAlreadyPaid = "ORDER_ALREADY_PAID";
     public const string OrderNotClosable = "ORDER_NOT_CLOSABLE";
 
+    public const string OrderNotRefundable = "ORDER_NOT_REFUNDABLE";
+    public const string RefundExceedsRefundable = "REFUND_EXCEEDS_REFUNDABLE";
+    public const string OutRefundNoConflict = "OUT_REFUND_NO_CONFLICT";
+    public const string RefundNotFound = "REFUND_NOT_FOUND";
+    public const string RefundNotSupported = "REFUND_NOT_SUPPORTED";
+    public const string TooManyRefunds = "TOO_MANY_REFUNDS";
+
+    public const string TransferNotFound = "TRANSFER_NOT_FOUND";
+    public const string OutTransferNoConflict = "OUT_TRANSFER_NO_CONFLICT";
+    public const string TransferNotSupported = "TRANSFER_NOT_SUPPORTED";
+    public const string PayeeTypeNotSupported = "PAYEE_TYPE_NOT_SUPPORTED";
+
     public const string ChannelNotAllowed = "CHANNEL_NOT_ALLOWED";
     public const string MethodNotAvailable = "METHOD_NOT_AVAILABLE";
     public const string ChannelAccountNotFound = "CHANNEL_ACCOUNT_NOT_FOUND";

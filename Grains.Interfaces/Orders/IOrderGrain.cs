@@ -35,4 +35,24 @@ public interface IOrderGrain : IGrainWithStringKey
 
     /// <summary>Operator resend of a notification (delivered or failed): a new round of attempts, same event id and body.</summary>
     Task<OrderResult> ResendNotificationAsync(string eventId);
+
+    /// <summary>
+    /// Refunds (part of) the paid order. The order grain holds every refund of the order in its own state, so the sum
+    /// of succeeded and open refunds can never exceed the paid amount, however requests interleave. Idempotent on
+    /// out_refund_no: a repeat with the same fingerprint returns the refund as it stands (and resumes one a crash
+    /// interrupted); a different fingerprint is refused.
+    /// </summary>
+    Task<RefundResult> RefundAsync(CreateRefundCommand command, string fingerprint);
+
+    /// <summary>One refund of this order by gateway refund id, or null.</summary>
+    Task<RefundView?> GetRefundAsync(string refundId);
+
+    /// <summary>One refund of this order by the merchant's out_refund_no, or null.</summary>
+    Task<RefundView?> FindRefundAsync(string outRefundNo);
+
+    /// <summary>
+    /// Applies a verified channel notification about a refund after checking channel, account, amount and
+    /// currency. Repeats and stale news change nothing and are still accepted.
+    /// </summary>
+    Task<CallbackOutcome> HandleRefundCallbackAsync(RefundCallbackNotice notice);
 }

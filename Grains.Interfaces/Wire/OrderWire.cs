@@ -23,7 +23,9 @@ public sealed record OrderResponse(
     string NotifyUrl,
     string? ReturnUrl,
     IReadOnlyDictionary<string, string> Metadata,
-    IReadOnlyList<NotificationResponse> Notifications)
+    IReadOnlyList<NotificationResponse> Notifications,
+    long RefundedAmount,
+    IReadOnlyList<RefundResponse> Refunds)
 {
     public static OrderResponse From(OrderView o) => new(
         o.OrderId, o.AppId, o.OutTradeNo, o.Status.ToWire(), o.Amount, o.Currency, o.Subject, o.Description,
@@ -32,7 +34,31 @@ public sealed record OrderResponse(
         o.CreatedAt, o.UpdatedAt, o.ExpiresAt, o.PaidAt, o.ClosedAt,
         o.Failure is { } f ? new ErrorResponse(f.Code, f.Message) : null,
         o.NotifyUrl, o.ReturnUrl, o.Metadata,
-        [.. o.Notifications.Select(n => new NotificationResponse(n.EventId, n.Type, n.Status, n.Attempts, n.CreatedAt, n.LastAttemptAt, n.NextAttemptAt, n.DeliveredAt, n.LastError))]);
+        [.. o.Notifications.Select(NotificationResponse.From)],
+        o.RefundedAmount,
+        [.. o.Refunds.Select(RefundResponse.From)]);
+}
+
+/// <summary>A refund on the wire.</summary>
+public sealed record RefundResponse(
+    string RefundId,
+    string OrderId,
+    string OutRefundNo,
+    string OutTradeNo,
+    string Status,
+    long Amount,
+    string Currency,
+    string? Reason,
+    string Channel,
+    string? ChannelRefundNo,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? SucceededAt,
+    ErrorResponse? Failure)
+{
+    public static RefundResponse From(RefundView r) => new(
+        r.RefundId, r.OrderId, r.OutRefundNo, r.OutTradeNo, r.Status.ToWire(), r.Amount, r.Currency, r.Reason, r.Channel,
+        r.ChannelRefundNo, r.CreatedAt, r.UpdatedAt, r.SucceededAt, r.Failure is { } f ? new ErrorResponse(f.Code, f.Message) : null);
 }
 
 public sealed record PayDataResponse(string Kind, string Content);
@@ -49,7 +75,19 @@ public sealed record NotificationResponse(
     DateTimeOffset? LastAttemptAt,
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset? DeliveredAt,
-    string? LastError);
+    string? LastError)
+{
+    public static NotificationResponse From(NotificationView n) =>
+        new(n.EventId, n.Type, n.Status, n.Attempts, n.CreatedAt, n.LastAttemptAt, n.NextAttemptAt, n.DeliveredAt, n.LastError);
+}
 
-/// <summary>The webhook event body: <c>{"id","type","created","order"}</c>.</summary>
-public sealed record WebhookEvent(string Id, string Type, long Created, OrderResponse Order);
+/// <summary>
+/// The webhook event body: <c>{"id","type","created","order"}</c>, plus <c>"refund"</c> on refund events (the member
+/// is left out of order events rather than sent as null).
+/// </summary>
+public sealed record WebhookEvent(
+    string Id,
+    string Type,
+    long Created,
+    OrderResponse Order,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] RefundResponse? Refund = null);

@@ -39,6 +39,10 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
             // An account that cannot be opened or a parser fault is still a refusal: logged for review, not acknowledged.
             parsed = ChannelCallbackParseResult.Rejected("CALLBACK_UNPROCESSABLE", $"{ex.GetType().Name}: {ex.Message}");
         }
+        if (parsed.Refund is { } refund)
+        {
+            return await HandleRefundAsync(adapter, channelName, accountId, refund, envelope);
+        }
         if (parsed.Callback is not { } callback)
         {
             await review.RecordAsync("callback", channelName, accountId, null, parsed.RejectionCode ?? "REJECTED", parsed.RejectionReason ?? "", envelope.Body);
@@ -59,6 +63,35 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         if (!outcome.Accepted)
         {
             await review.RecordAsync("callback", channelName, accountId, callback.OrderId, outcome.RejectionCode!, outcome.Detail ?? "", envelope.Body);
+            return Reply(adapter, false);
+        }
+        metrics.CallbackAccepted(channelName);
+        return Reply(adapter, true);
+    }
+
+    private async Task<CallbackReply> HandleRefundAsync(IPaymentChannel adapter, string channelName, string accountId, ChannelRefundCallback refund, CallbackEnvelope envelope)
+    {
+        if (!RefundId.TryParse(refund.RefundId, out var orderId) || orderId != refund.OrderId)
+        {
+            await review.RecordAsync("callback", channelName, accountId, refund.OrderId, "REFUND_NOT_FOUND", "The refund notification names no gateway refund id of its order.", envelope.Body);
+            return Reply(adapter, false);
+        }
+        FundsStatus? status = refund.State switch
+        {
+            ChannelFundsState.Succeeded => FundsStatus.Succeeded,
+            ChannelFundsState.Failed => FundsStatus.Failed,
+            ChannelFundsState.Pending => FundsStatus.Pending,
+            _ => null,
+        };
+        if (status is null)
+        {
+            return Reply(adapter, true); // nothing the order needs to hear; acknowledge
+        }
+        var notice = new RefundCallbackNotice(channelName, accountId, refund.RefundId, orderId, status.Value, refund.ChannelRefundNo, refund.Amount, refund.Currency, refund.SucceededAt);
+        var outcome = await GrainFactory.GetGrain<IOrderGrain>(orderId).HandleRefundCallbackAsync(notice);
+        if (!outcome.Accepted)
+        {
+            await review.RecordAsync("callback", channelName, accountId, orderId, outcome.RejectionCode!, outcome.Detail ?? "", envelope.Body);
             return Reply(adapter, false);
         }
         metrics.CallbackAccepted(channelName);

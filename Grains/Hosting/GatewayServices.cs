@@ -32,6 +32,7 @@ public static class GatewayServices
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<ChannelRegistry>();
         services.AddSingleton<ChannelAccountOpener>();
+        services.AddSingleton<ChannelCaller>();
         services.AddSingleton<MerchantAppCache>();
         services.AddSingleton<ChannelRouter>();
         services.AddSingleton<SiloCacheInvalidator>();
@@ -49,6 +50,7 @@ public static class GatewayServices
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ReviewLog>(sp, connectionString));
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<NotificationOutbox>();
         services.AddHttpClient(WebhookSender.HttpClientName, (sp, client) =>
             client.Timeout = sp.GetRequiredService<IOptions<NotificationOptions>>().Value.AttemptTimeout + TimeSpan.FromSeconds(1));
         services.AddPaymentChannel<MockChannel>("mock");

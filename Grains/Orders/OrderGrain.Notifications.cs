@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using PayGateway.Notifications;
 using PayGateway.Wire;
@@ -17,22 +16,26 @@ public sealed partial class OrderGrain
         {
             return OrderResult.Fail(ErrorCodes.NotificationNotFound, $"The order has no notification {eventId}.");
         }
-        var restarted = notification with { Status = StoredNotification.Pending, Attempts = 0, NextAttemptAtMs = NowMs, LastError = null };
+        var restarted = NotificationOutbox.Restart(notification, NowMs);
         await SaveAsync(s with { Notifications = s.Notifications.Replace(notification, restarted) });
         ScheduleDelivery();
         return OrderResult.Ok(state.State.ToView());
     }
 
-    /// <summary>The webhook event for a final status; its body never changes afterwards.</summary>
-    private StoredNotification NewEvent(OrderState order, OrderStatus status)
+    /// <summary>
+    /// A webhook event: <c>order.{status}</c> when the order became final, <c>refund.{status}</c> (with the refund) when
+    /// a refund did. It carries the order as it is in this very write; its body never changes afterwards.
+    /// </summary>
+    private StoredNotification NewEvent(OrderState order, string type, StoredRefund? refund = null)
     {
         var now = NowMs;
         var eventId = $"evt_{order.OrderId}_{order.Notifications.Count + 1}";
-        var type = $"order.{status.ToWire()}";
-        // The order as it is in this very write; its own notification list is left out of the event.
+        // The order's own notification list is left out of the event.
         var view = order with { UpdatedAtMs = now, Notifications = [] };
-        var body = JsonSerializer.Serialize(new WebhookEvent(eventId, type, now / 1000, OrderResponse.From(view.ToView())), WireJson.Options);
-        return new StoredNotification { EventId = eventId, Type = type, Body = body, CreatedAtMs = now, NextAttemptAtMs = now };
+        var body = JsonSerializer.Serialize(
+            new WebhookEvent(eventId, type, now / 1000, OrderResponse.From(view.ToView()), refund is null ? null : RefundResponse.From(view.ToRefundView(refund))),
+            WireJson.Options);
+        return NotificationOutbox.NewEvent(eventId, type, body, now);
     }
 
     /// <summary>
@@ -48,31 +51,9 @@ public sealed partial class OrderGrain
 
     private async Task DeliverDueNotificationsAsync()
     {
-        var settings = notifications.Value;
-        foreach (var due in state.State.Notifications.Where(n => n.Status == StoredNotification.Pending && n.NextAttemptAtMs <= NowMs).ToList())
+        foreach (var due in NotificationOutbox.Due(state.State.Notifications, NowMs))
         {
-            var s = state.State;
-            var body = Encoding.UTF8.GetBytes(due.Body);
-            var signature = await GrainFactory.GetGrain<IMerchantAppGrain>(s.AppId).SignWebhookAsync(body, clock.GetUtcNow().ToUnixTimeSeconds());
-            WebhookAttempt attempt;
-            if (signature is null)
-            {
-                attempt = new WebhookAttempt(false, "the app has no webhook secret");
-            }
-            else
-            {
-                using var timeout = new CancellationTokenSource(settings.AttemptTimeout);
-                attempt = await webhooks.SendAsync(s.NotifyUrl, due.EventId, due.Body, signature, timeout.Token);
-            }
-            metrics.WebhookAttempt(attempt.Delivered);
-
-            var now = NowMs;
-            var attempts = due.Attempts + 1;
-            var updated = attempt.Delivered
-                ? due with { Status = StoredNotification.Delivered, Attempts = attempts, LastAttemptAtMs = now, DeliveredAtMs = now, NextAttemptAtMs = null, LastError = null }
-                : RetrySchedule.DelayAfter(settings.RetryDelays, attempts, settings.Jitter) is { } delay
-                    ? due with { Attempts = attempts, LastAttemptAtMs = now, NextAttemptAtMs = now + (long)delay.TotalMilliseconds, LastError = attempt.Error }
-                    : due with { Status = StoredNotification.Failed, Attempts = attempts, LastAttemptAtMs = now, NextAttemptAtMs = null, LastError = attempt.Error };
+            var updated = await outbox.AttemptAsync(GrainFactory, state.State.AppId, state.State.NotifyUrl, due);
             await SaveAsync(state.State with { Notifications = state.State.Notifications.Replace(due, updated) });
         }
     }

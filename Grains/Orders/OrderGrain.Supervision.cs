@@ -15,6 +15,11 @@ public sealed partial class OrderGrain
         {
             await SuperviseAsync();
         }
+        var now = NowMs;
+        foreach (var refundId in state.State.Refunds.Where(r => !r.StatusValue.IsFinal() && r.NextCheckAtMs <= now).Select(r => r.RefundId).ToList())
+        {
+            await SuperviseRefundAsync(refundId);
+        }
         await DeliverDueNotificationsAsync();
     }
 

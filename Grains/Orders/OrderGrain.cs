@@ -18,13 +18,10 @@ namespace PayGateway.Orders;
 public sealed partial class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> state,
     ChannelRegistry channels,
-    ChannelAccountOpener accounts,
-    WebhookSender webhooks,
+    ChannelCaller caller,
+    NotificationOutbox outbox,
     ReviewLog review,
-    GatewayMetrics metrics,
-    IOptions<GatewayOptions> options,
     IOptions<SupervisionOptions> supervision,
-    IOptions<NotificationOptions> notifications,
     TimeProvider clock,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain
 {
@@ -226,7 +223,7 @@ public sealed partial class OrderGrain(
         if (becameFinal)
         {
             next = next with { NextSupervisionAtMs = null };
-            next = next with { Notifications = next.Notifications.Add(NewEvent(next, to)) };
+            next = next with { Notifications = next.Notifications.Add(NewEvent(next, $"order.{to.ToWire()}")) };
         }
         if (next == current)
         {
@@ -251,22 +248,23 @@ public sealed partial class OrderGrain(
     private static long? NextCheck(OrderState s)
     {
         long? earliest = s.StatusValue.IsFinal() ? null : s.NextSupervisionAtMs;
-        foreach (var n in s.Notifications)
+        void Consider(long? at)
         {
-            if (n.Status == StoredNotification.Pending && n.NextAttemptAtMs is { } at && (earliest is null || at < earliest))
+            if (at is { } t && (earliest is null || t < earliest))
             {
-                earliest = at;
+                earliest = t;
             }
+        }
+        Consider(NotificationOutbox.NextAttemptAt(s.Notifications));
+        foreach (var r in s.Refunds.Where(r => !r.StatusValue.IsFinal()))
+        {
+            Consider(r.NextCheckAtMs);
         }
         return earliest;
     }
 
-    private async Task<(IPaymentChannel Adapter, ChannelAccount Account)> OpenChannelAsync()
-    {
-        var s = state.State;
-        // This silo's opened copy of the account, current with the account's version (ChannelAccountOpener).
-        return (channels.Get(s.Channel), await accounts.OpenAsync(s.Channel, s.AccountId));
-    }
+    private Task<(IPaymentChannel Adapter, ChannelAccount Account)> OpenChannelAsync() =>
+        caller.OpenAsync(GrainFactory, state.State.Channel, state.State.AccountId);
 
     private Task<ChannelQueryResult> QueryChannelAsync() =>
         CallChannelAsync((adapter, account, ct) => adapter.QueryPaymentAsync(account, state.State.OrderId!, ct), ChannelQueryResult.Unknown);
@@ -275,38 +273,9 @@ public sealed partial class OrderGrain(
         CallChannelAsync((adapter, account, ct) => adapter.ClosePaymentAsync(account, state.State.OrderId!, ct),
             reason => new ChannelCloseResult(ChannelTradeState.Unknown, "CHANNEL_UNKNOWN", reason));
 
-    /// <summary>
-    /// Calls the order's channel with the gateway's timeout. Adapters report channel outcomes as values; anything
-    /// that still escapes (including an account an operator has since broken) is, for money purposes, an unknown
-    /// outcome: supervision keeps asking until the channel can answer.
-    /// </summary>
-    private async Task<T> CallChannelAsync<T>(Func<IPaymentChannel, ChannelAccount, CancellationToken, Task<T>> call, Func<string, T> unknown)
-    {
-        IPaymentChannel adapter;
-        ChannelAccount account;
-        try
-        {
-            (adapter, account) = await OpenChannelAsync();
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Order {OrderId} cannot reach its channel", state.State.OrderId);
-            return unknown(ex.GetType().Name);
-        }
-        return await CallOpenChannelAsync(ct => call(adapter, account, ct), unknown);
-    }
+    private Task<T> CallChannelAsync<T>(Func<IPaymentChannel, ChannelAccount, CancellationToken, Task<T>> call, Func<string, T> unknown) =>
+        caller.CallAsync(GrainFactory, state.State.Channel, state.State.AccountId, $"order {state.State.OrderId}", call, unknown);
 
-    private async Task<T> CallOpenChannelAsync<T>(Func<CancellationToken, Task<T>> call, Func<string, T> unknown)
-    {
-        using var timeout = new CancellationTokenSource(options.Value.ChannelTimeout);
-        try
-        {
-            return await call(timeout.Token);
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Channel call for order {OrderId} ended without an answer", state.State.OrderId);
-            return unknown(ex.GetType().Name);
-        }
-    }
+    private Task<T> CallOpenChannelAsync<T>(Func<CancellationToken, Task<T>> call, Func<string, T> unknown) =>
+        caller.CallOpenAsync($"order {state.State.OrderId}", call, unknown);
 }

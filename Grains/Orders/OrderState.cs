@@ -56,6 +56,12 @@ public sealed record OrderState
     /// </summary>
     [JsonPropertyName("next_check_at_ms")] public long? NextCheckAtMs { get; init; }
 
+    /// <summary>Every refund of the order, in the order they were requested. Kept here so one write covers the order and its refunds.</summary>
+    [JsonPropertyName("refunds")] public ImmutableList<StoredRefund> Refunds { get; init; } = [];
+
+    /// <summary>Sum of succeeded refunds; projected to <c>paygw_order.refunded_amount</c>.</summary>
+    [JsonPropertyName("refunded_amount")] public long RefundedAmount { get; init; }
+
     [JsonIgnore] public bool Exists => OrderId is not null;
     [JsonIgnore] public OrderStatus StatusValue => OrderStatusRules.FromWire(Status);
 }
@@ -77,6 +83,29 @@ public sealed record StoredNotification
     [JsonPropertyName("next_attempt_at_ms")] public long? NextAttemptAtMs { get; init; }
     [JsonPropertyName("delivered_at_ms")] public long? DeliveredAtMs { get; init; }
     [JsonPropertyName("last_error")] public string? LastError { get; init; }
+}
+
+/// <summary>One refund of the order. Its id is what the channel knows it by.</summary>
+public sealed record StoredRefund
+{
+    [JsonPropertyName("refund_id")] public string RefundId { get; init; } = "";
+    [JsonPropertyName("out_refund_no")] public string OutRefundNo { get; init; } = "";
+    [JsonPropertyName("fingerprint")] public string Fingerprint { get; init; } = "";
+    [JsonPropertyName("status")] public string Status { get; init; } = "pending";
+    [JsonPropertyName("amount")] public long Amount { get; init; }
+    [JsonPropertyName("reason")] public string? Reason { get; init; }
+    /// <summary>True once the channel answered the refund request (accepted, done or refused).</summary>
+    [JsonPropertyName("channel_answered")] public bool ChannelAnswered { get; init; }
+    [JsonPropertyName("channel_refund_no")] public string? ChannelRefundNo { get; init; }
+    [JsonPropertyName("failure")] public StoredError? Failure { get; init; }
+    [JsonPropertyName("created_at_ms")] public long CreatedAtMs { get; init; }
+    [JsonPropertyName("updated_at_ms")] public long UpdatedAtMs { get; init; }
+    [JsonPropertyName("succeeded_at_ms")] public long? SucceededAtMs { get; init; }
+    [JsonPropertyName("checks")] public int Checks { get; init; }
+    /// <summary>When supervision should next ask the channel; null once final.</summary>
+    [JsonPropertyName("next_check_at_ms")] public long? NextCheckAtMs { get; init; }
+
+    [JsonIgnore] public FundsStatus StatusValue => FundsStatusRules.FromWire(Status);
 }
 
 public sealed record StoredPayData(

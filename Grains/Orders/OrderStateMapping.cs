@@ -26,12 +26,33 @@ public static class OrderStateMapping
         s.NotifyUrl,
         s.ReturnUrl,
         s.Metadata,
-        [.. s.Notifications.Select(n => new NotificationView(
-            n.EventId, n.Type, n.Status, n.Attempts, FromMs(n.CreatedAtMs),
-            n.LastAttemptAtMs is { } last ? FromMs(last) : null,
-            n.NextAttemptAtMs is { } next ? FromMs(next) : null,
-            n.DeliveredAtMs is { } delivered ? FromMs(delivered) : null,
-            n.LastError))]);
+        [.. s.Notifications.Select(n => n.ToView())],
+        s.RefundedAmount,
+        [.. s.Refunds.Select(r => s.ToRefundView(r))]);
+
+    public static RefundView ToRefundView(this OrderState s, StoredRefund r) => new(
+        r.RefundId,
+        s.OrderId!,
+        s.AppId,
+        r.OutRefundNo,
+        s.OutTradeNo,
+        r.StatusValue,
+        r.Amount,
+        s.Currency,
+        r.Reason,
+        s.Channel,
+        r.ChannelRefundNo,
+        FromMs(r.CreatedAtMs),
+        FromMs(r.UpdatedAtMs),
+        r.SucceededAtMs is { } succeeded ? FromMs(succeeded) : null,
+        r.Failure is { } f ? new GatewayError(f.Code, f.Message) : null);
+
+    public static NotificationView ToView(this StoredNotification n) => new(
+        n.EventId, n.Type, n.Status, n.Attempts, FromMs(n.CreatedAtMs),
+        n.LastAttemptAtMs is { } last ? FromMs(last) : null,
+        n.NextAttemptAtMs is { } next ? FromMs(next) : null,
+        n.DeliveredAtMs is { } delivered ? FromMs(delivered) : null,
+        n.LastError);
 
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 }

@@ -3,8 +3,9 @@ using MySqlConnector;
 namespace PayGateway.Supervision;
 
 /// <summary>
-/// Reads due orders from the <c>paygw_order</c> projection: one index range scan on next_check_at, filtered to
-/// a shard. Cost is proportional to the orders that are due, not to the orders that exist.
+/// Reads what is due from the <c>paygw_order</c> and <c>paygw_transfer</c> projections (order ids and transfer ids,
+/// which start with <c>T</c>): one index range scan on next_check_at per table, filtered to a shard. Cost is
+/// proportional to what is due, not to what exists.
 /// </summary>
 public sealed class DueOrders(string connectionString)
 {
@@ -14,9 +15,15 @@ public sealed class DueOrders(string connectionString)
         await connection.OpenAsync(cancellationToken);
         await using var command = new MySqlCommand(
             """
-            SELECT order_id FROM paygw_order
-             WHERE next_check_at <= @now AND CRC32(order_id) % @shards = @shard
-             ORDER BY next_check_at LIMIT @limit
+            SELECT id FROM (
+                (SELECT order_id AS id, next_check_at FROM paygw_order
+                  WHERE next_check_at <= @now AND CRC32(order_id) % @shards = @shard
+                  ORDER BY next_check_at LIMIT @limit)
+                UNION ALL
+                (SELECT transfer_id, next_check_at FROM paygw_transfer
+                  WHERE next_check_at <= @now AND CRC32(transfer_id) % @shards = @shard
+                  ORDER BY next_check_at LIMIT @limit)
+            ) AS due ORDER BY next_check_at LIMIT @limit
             """, connection);
         command.Parameters.AddWithValue("@now", now.UtcDateTime);
         command.Parameters.AddWithValue("@shards", shards);

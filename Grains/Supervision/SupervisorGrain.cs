@@ -54,7 +54,9 @@ public sealed class SupervisorGrain(
             await gate.WaitAsync();
             try
             {
-                await GrainFactory.GetGrain<IOrderGrain>(orderId).WakeAsync();
+                await (TransferId.IsValid(orderId)
+                    ? GrainFactory.GetGrain<ITransferGrain>(orderId).WakeAsync()
+                    : GrainFactory.GetGrain<IOrderGrain>(orderId).WakeAsync());
             }
             catch (Exception ex)
             {

@@ -44,16 +44,25 @@ public static class SimulatorApp
         services.AddSingleton<TradeStore>();
         services.AddSingleton<BehaviourRegistry>();
         services.AddSingleton<RecordLog>();
-        services.AddSingleton<ICallbackFormat, MockCallbackFormat>();
+        services.AddSingleton<MockCallbackFormat>();
+        services.AddSingleton<ICallbackFormat>(sp => sp.GetRequiredService<MockCallbackFormat>());
         services.AddSingleton<CallbackSender>();
         services.AddSingleton<TradeOperations>();
+        services.AddSingleton<RefundStore>();
+        services.AddSingleton<TransferStore>();
+        services.AddSingleton<FundsOperations>();
         services.AddSingleton<SimulatorControl>();
+        services.AddSingleton<MockApiGate>();
         services.AddSingleton<PaymentApi>();
+        services.AddSingleton<RefundApi>();
+        services.AddSingleton<TransferApi>();
         AlipaySimulator.AddServices(services, builder.Configuration, options.Alipay);
         WeChatPayModule.AddServices(services, builder.Configuration, options);
 
         var app = builder.Build();
         PaymentApi.Map(app);
+        RefundApi.Map(app);
+        TransferApi.Map(app);
         CashierEndpoints.Map(app, CashierSite.Mock);
         ControlEndpoints.Map(app);
         AlipaySimulator.Map(app);

@@ -77,7 +77,7 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     public void ClearBehaviours() => _control.ClearBehaviours();
 
-    /// <summary>Forgets behaviours, trades and records; merchants stay.</summary>
+    /// <summary>Forgets behaviours, trades, refunds, transfers and records; merchants stay.</summary>
     public void Reset() => _control.Reset();
 
     /// <summary>Every recorded call and side effect so far, oldest first.</summary>
@@ -99,6 +99,17 @@ public sealed class SimulatorHost : IAsyncDisposable
     public async Task<CallbackDelivery> SendCallbackAsync(string outTradeNo, string? merchantId = null, CancellationToken cancellationToken = default) =>
         await _control.SendCallbackAsync(outTradeNo, merchantId, cancellationToken)
             ?? throw new InvalidOperationException($"The simulator has no (unique) trade '{outTradeNo}'.");
+
+    /// <summary>The mock refund with that out_refund_no (the gateway's refund id), or null.</summary>
+    public SimulatorRefund? FindRefund(string outRefundNo, string? merchantId = null) => _control.FindRefund(outRefundNo, merchantId);
+
+    /// <summary>The mock transfer with that out_transfer_no (the gateway's transfer id), or null.</summary>
+    public SimulatorTransfer? FindTransfer(string outTransferNo, string? merchantId = null) => _control.FindTransfer(outTransferNo, merchantId);
+
+    /// <summary>(Re)sends a mock refund's callback in its current state and waits until it is acknowledged or retries run out.</summary>
+    public async Task<CallbackDelivery> SendRefundCallbackAsync(string outRefundNo, string? merchantId = null, CancellationToken cancellationToken = default) =>
+        await _control.SendRefundCallbackAsync(outRefundNo, merchantId, cancellationToken)
+            ?? throw new InvalidOperationException($"The simulator has no (unique) refund '{outRefundNo}'.");
 
     /// <summary>Waits until a record matching <paramref name="predicate"/> exists (e.g. a callback delivered in the background).</summary>
     public async Task<SimulatorRecord> WaitForRecordAsync(Func<SimulatorRecord, bool> predicate, TimeSpan timeout)

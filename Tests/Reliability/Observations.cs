@@ -32,7 +32,14 @@ public sealed record StoredOrder(
     long? NextSupervisionAtMs,
     long? NextCheckAtMs,
     IReadOnlyList<StoredNotificationRecord> Notifications,
-    string? ParseError);
+    string? ParseError,
+    IReadOnlyList<StoredRefundRecord>? Refunds = null)
+{
+    public IReadOnlyList<StoredRefundRecord> RefundList => Refunds ?? [];
+}
+
+/// <summary>One refund inside an order's state.</summary>
+public sealed record StoredRefundRecord(string RefundId, string Status, long Amount, long? NextCheckAtMs);
 
 /// <summary>One entry of an order's notification outbox.</summary>
 public sealed record StoredNotificationRecord(string EventId, string Type, string Body, string Status, int Attempts, long? NextAttemptAtMs);
@@ -48,7 +55,8 @@ public sealed record GatewaySnapshot(
     IReadOnlyList<ReviewItem> ReviewItems);
 
 /// <summary>One channel-side event as the simulator recorded it (kinds: create, query, close, charge, callback_sent).</summary>
-public sealed record ChannelRecord(string Kind, string MerchantId, string? OutTradeNo, long? Amount, string? Currency, int ResponseStatus, string? Result);
+/// <remarks>For <c>refunded</c> records, <see cref="TradeNo"/> is the merchant refund number (the gateway refund id).</remarks>
+public sealed record ChannelRecord(string Kind, string MerchantId, string? OutTradeNo, long? Amount, string? Currency, int ResponseStatus, string? Result, string? TradeNo = null);
 
 /// <summary>One POST the merchant's webhook endpoint received, and the status it answered.</summary>
 public sealed record WebhookDelivery(string EventId, string Body, int AnsweredWith);

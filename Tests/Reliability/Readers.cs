@@ -128,9 +128,17 @@ public static class StoredOrderJson
                         Str(n, "status") ?? "", (int)(Long(n, "attempts") ?? 0), Long(n, "next_attempt_at_ms")));
                 }
             }
+            var refunds = new List<StoredRefundRecord>();
+            if (root.TryGetProperty("refunds", out var refundList) && refundList.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var r in refundList.EnumerateArray())
+                {
+                    refunds.Add(new StoredRefundRecord(Str(r, "refund_id") ?? "", Str(r, "status") ?? "", Long(r, "amount") ?? 0, Long(r, "next_check_at_ms")));
+                }
+            }
             return new StoredOrder(grainKey, version, Str(root, "order_id"), Str(root, "app_id"), Str(root, "out_trade_no"), Str(root, "status"),
                 Long(root, "amount") ?? 0, Str(root, "currency"), Str(root, "channel"), Str(root, "account_id"), Str(root, "notify_url"),
-                Long(root, "next_supervision_at_ms"), Long(root, "next_check_at_ms"), notifications, null);
+                Long(root, "next_supervision_at_ms"), Long(root, "next_check_at_ms"), notifications, null, refunds);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
@@ -159,11 +167,12 @@ public static class SimulatorRecordsClient
         [property: JsonPropertyName("amount")] long? Amount,
         [property: JsonPropertyName("currency")] string? Currency,
         [property: JsonPropertyName("response_status")] int ResponseStatus,
-        [property: JsonPropertyName("result")] string? Result);
+        [property: JsonPropertyName("result")] string? Result,
+        [property: JsonPropertyName("trade_no")] string? TradeNo);
 
     public static async Task<IReadOnlyList<ChannelRecord>> ReadAsync(HttpClient http, Uri simulator, CancellationToken cancellationToken = default)
     {
         var records = await http.GetFromJsonAsync<List<Wire>>(new Uri(simulator, "mock/control/records"), Json, cancellationToken) ?? [];
-        return [.. records.Select(r => new ChannelRecord(r.Kind, r.MerchantId ?? "", r.OutTradeNo, r.Amount, r.Currency, r.ResponseStatus, r.Result))];
+        return [.. records.Select(r => new ChannelRecord(r.Kind, r.MerchantId ?? "", r.OutTradeNo, r.Amount, r.Currency, r.ResponseStatus, r.Result, r.TradeNo))];
     }
 }

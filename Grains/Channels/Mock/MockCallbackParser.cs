@@ -22,6 +22,16 @@ internal static class MockCallbackParser
             return ChannelCallbackParseResult.Rejected("INVALID_SIGNATURE", "Mock-Signature does not match the body.");
         }
 
+        switch (MockWire.TryRead<CallbackTypeWire>(request.Body.Span)?.Type)
+        {
+            case "refund":
+                return ParseRefund(request.Body.Span, merchantId);
+            case null or "payment":
+                break;
+            default:
+                return ChannelCallbackParseResult.Rejected("MALFORMED_CALLBACK", "The callback has an unknown type.");
+        }
+
         var body = MockWire.TryRead<CallbackWire>(request.Body.Span);
         var state = MockWire.ParseState(body?.Status);
         if (body is not { OutTradeNo.Length: > 0, Amount: { } amount, Currency.Length: > 0, MerchantId.Length: > 0 }
@@ -35,6 +45,23 @@ internal static class MockCallbackParser
         }
         return ChannelCallbackParseResult.Accepted(new ChannelCallback(
             body.OutTradeNo, state.Value, body.TradeNo, amount, body.Currency, body.MerchantId, body.PaidAt, body.EventId));
+    }
+
+    // Called only after the signature checked out.
+    private static ChannelCallbackParseResult ParseRefund(ReadOnlySpan<byte> json, string merchantId)
+    {
+        var body = MockWire.TryRead<RefundWire>(json);
+        var state = MockWire.ParseFundsState(body?.Status);
+        if (body is not { OutRefundNo.Length: > 0, OutTradeNo.Length: > 0, Amount: { } amount, Currency.Length: > 0, MerchantId.Length: > 0 } || state is null)
+        {
+            return ChannelCallbackParseResult.Rejected("MALFORMED_CALLBACK", "The refund callback body is not the documented JSON.");
+        }
+        if (body.MerchantId != merchantId)
+        {
+            return ChannelCallbackParseResult.Rejected("MERCHANT_MISMATCH", "The callback is for another merchant.");
+        }
+        return ChannelCallbackParseResult.AcceptedRefund(new ChannelRefundCallback(
+            body.OutRefundNo, body.OutTradeNo, state.Value, body.RefundNo, amount, body.Currency, body.MerchantId, body.SucceededAt, body.EventId));
     }
 
     // Header names are case-insensitive whatever dictionary the caller built.

@@ -6,7 +6,7 @@ namespace PayGateway.Channels.Mock;
 /// The <c>mock</c> channel: a real HTTP protocol (JSON, HMAC-SHA256 both ways) served by the channel simulator.
 /// Account settings: <c>merchant_id</c>; secrets: <c>hmac_key</c> (raw string). See docs/channels/mock.md.
 /// </summary>
-public sealed class MockChannel(IHttpClientFactory httpClientFactory, TimeProvider time) : IPaymentChannel
+public sealed partial class MockChannel(IHttpClientFactory httpClientFactory, TimeProvider time) : IPaymentChannel, IRefundChannel, ITransferChannel
 {
     public void ValidateAccount(ChannelAccount account)
     {

@@ -34,6 +34,15 @@ internal static class MockWire
         "NOT_FOUND" => ChannelTradeState.NotFound,
         _ => null,
     };
+
+    /// <summary>Refund and transfer status values.</summary>
+    public static ChannelFundsState? ParseFundsState(string? status) => status switch
+    {
+        "PROCESSING" => ChannelFundsState.Pending,
+        "SUCCEEDED" => ChannelFundsState.Succeeded,
+        "FAILED" => ChannelFundsState.Failed,
+        _ => null,
+    };
 }
 
 internal sealed record CreatePaymentWire(
@@ -73,3 +82,40 @@ internal sealed record CallbackWire(
     string? Currency,
     string? MerchantId,
     DateTimeOffset? PaidAt);
+
+/// <summary>Just the <c>type</c> of a callback: absent (or "payment") for payments, "refund" for refunds.</summary>
+internal sealed record CallbackTypeWire(string? Type);
+
+internal sealed record RefundRequestWire(string OutRefundNo, string OutTradeNo, long Amount, string Currency, string? Reason, string NotifyUrl);
+
+/// <summary>A refund in an answer, and (with <c>type</c> and <c>event_id</c>) in a refund callback.</summary>
+internal sealed record RefundWire(
+    string? Type,
+    string? EventId,
+    string? OutRefundNo,
+    string? RefundNo,
+    string? OutTradeNo,
+    string? MerchantId,
+    long? Amount,
+    string? Currency,
+    string? Status,
+    DateTimeOffset? SucceededAt);
+
+internal sealed record TransferRequestWire(
+    string OutTransferNo,
+    string PayeeType,
+    string PayeeAccount,
+    string? PayeeName,
+    long Amount,
+    string Currency,
+    string? Remark);
+
+internal sealed record TransferWire(
+    string? OutTransferNo,
+    string? TransferNo,
+    string? MerchantId,
+    long? Amount,
+    string? Currency,
+    string? Status,
+    string? FailReason,
+    DateTimeOffset? SucceededAt);

@@ -44,17 +44,26 @@ internal sealed class BehaviourRegistry
     }
 
     /// <summary>The behaviour for this call; counts one use of it.</summary>
-    public SimulatorBehaviour Resolve(string? outTradeNo, string operation)
+    public SimulatorBehaviour Resolve(string? outTradeNo, string operation) => ResolveFirst(operation, outTradeNo);
+
+    /// <summary>
+    /// The behaviour for a call about several numbers, most specific first (a refund: its out_refund_no, then the
+    /// payment's out_trade_no); the first one with a behaviour for this operation wins, else the global one.
+    /// </summary>
+    public SimulatorBehaviour ResolveFirst(string operation, params string?[] keys)
     {
         lock (_lock)
         {
-            if (outTradeNo is not null && _perTrade.TryGetValue(outTradeNo, out var entry) && entry.Behaviour.AppliesTo(operation))
+            foreach (var key in keys)
             {
-                if (entry.Use())
+                if (key is not null && _perTrade.TryGetValue(key, out var entry) && entry.Behaviour.AppliesTo(operation))
                 {
-                    _perTrade.Remove(outTradeNo);
+                    if (entry.Use())
+                    {
+                        _perTrade.Remove(key);
+                    }
+                    return entry.Behaviour;
                 }
-                return entry.Behaviour;
             }
             if (_global is { } global && global.Behaviour.AppliesTo(operation))
             {

@@ -11,6 +11,10 @@ namespace PayGateway.ChannelSimulator.Callbacks;
 /// <param name="Acknowledged">Every delivery was acknowledged (mock: 200 <c>{"ack":"OK"}</c>; Alipay: 200 <c>success</c>).</param>
 public sealed record CallbackDelivery(int Deliveries, int Attempts, bool Acknowledged);
 
+/// <summary>What a callback is about, as its <c>callback_sent</c> records name it.</summary>
+/// <param name="TradeNo">Payments: the trade number; refunds: the out_refund_no (as in the <c>refunded</c> record).</param>
+internal sealed record CallbackSubject(string MerchantId, string? OutTradeNo, string? TradeNo, string? Currency);
+
 /// <summary>
 /// Delivers callbacks to notify_url in the trade's protocol (<see cref="ICallbackFormat"/>): repeats, retries those
 /// not acknowledged, and records every attempt.
@@ -27,19 +31,24 @@ internal sealed class CallbackSender(
     private readonly ConcurrentDictionary<Task, byte> _running = new();
 
     /// <summary>Sends the callback in the background (the cashier and pay endpoints do not wait for it).</summary>
-    public void Dispatch(SimulatorTrade trade)
-    {
-        var task = Task.Run(() => SendAsync(trade, _stopping.Token));
-        _running.TryAdd(task, 0);
-        task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
-    }
+    public void Dispatch(SimulatorTrade trade) => Run(token => SendAsync(trade, token));
 
-    public async Task<CallbackDelivery> SendAsync(SimulatorTrade trade, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends another kind of callback (a refund's) in the background. <paramref name="prepare"/> builds it under the
+    /// behaviour resolved for the first of <paramref name="behaviourKeys"/> that has one.
+    /// </summary>
+    public void Dispatch(CallbackSubject subject, Func<SimulatorBehaviour, PreparedCallback?> prepare, params string?[] behaviourKeys) =>
+        Run(token => SendAsync(subject, prepare, behaviourKeys, token));
+
+    public Task<CallbackDelivery> SendAsync(SimulatorTrade trade, CancellationToken cancellationToken) =>
+        _formats.TryGetValue(trade.Protocol, out var format)
+            ? SendAsync(new CallbackSubject(trade.MerchantId, trade.OutTradeNo, trade.TradeNo, trade.Currency), b => format.Prepare(trade, b), [trade.OutTradeNo], cancellationToken)
+            : Task.FromResult(new CallbackDelivery(0, 0, false));
+
+    public async Task<CallbackDelivery> SendAsync(CallbackSubject subject, Func<SimulatorBehaviour, PreparedCallback?> prepare, string?[] behaviourKeys, CancellationToken cancellationToken)
     {
-        var behaviour = behaviours.Resolve(trade.OutTradeNo, SimulatorOperation.Callback);
-        if (behaviour.SuppressCallbacks
-            || !_formats.TryGetValue(trade.Protocol, out var format)
-            || format.Prepare(trade, behaviour) is not { } callback)
+        var behaviour = behaviours.ResolveFirst(SimulatorOperation.Callback, behaviourKeys);
+        if (behaviour.SuppressCallbacks || prepare(behaviour) is not { } callback)
         {
             return new CallbackDelivery(0, 0, false);
         }
@@ -49,19 +58,26 @@ internal sealed class CallbackSender(
         var allAcknowledged = true;
         for (var i = 0; i < deliveries; i++)
         {
-            var (acknowledged, tries) = await DeliverWithRetriesAsync(trade, callback, cancellationToken);
+            var (acknowledged, tries) = await DeliverWithRetriesAsync(subject, callback, cancellationToken);
             attempts += tries;
             allAcknowledged &= acknowledged;
         }
         return new CallbackDelivery(deliveries, attempts, allAcknowledged);
     }
 
-    private async Task<(bool Acknowledged, int Attempts)> DeliverWithRetriesAsync(SimulatorTrade trade, PreparedCallback callback, CancellationToken cancellationToken)
+    private void Run(Func<CancellationToken, Task> send)
+    {
+        var task = Task.Run(() => send(_stopping.Token));
+        _running.TryAdd(task, 0);
+        task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    private async Task<(bool Acknowledged, int Attempts)> DeliverWithRetriesAsync(CallbackSubject subject, PreparedCallback callback, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
             var (status, acknowledged) = await PostAsync(callback, cancellationToken);
-            records.Add(RecordKind.CallbackSent, trade.MerchantId, trade.OutTradeNo, trade.TradeNo, callback.Amount, trade.Currency, status,
+            records.Add(RecordKind.CallbackSent, subject.MerchantId, subject.OutTradeNo, subject.TradeNo, callback.Amount, subject.Currency, status,
                 acknowledged ? "ACK" : status == 0 ? "ERROR" : "NO_ACK");
             if (acknowledged || attempt >= options.CallbackRetryDelays.Count)
             {

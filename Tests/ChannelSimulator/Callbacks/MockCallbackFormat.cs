@@ -18,18 +18,40 @@ internal sealed class MockCallbackFormat(MerchantRegistry merchants, SimulatorOp
         {
             return null;
         }
-        var signingKey = behaviour.BadSignature ? "wrong-" + key : key;
         var amount = behaviour.TamperCallbackAmount ? trade.Amount + 1 : trade.Amount;
         var body = JsonSerializer.SerializeToUtf8Bytes(
             new CallbackBody($"evt_{trade.TradeNo}_{trade.Status}", trade.OutTradeNo, trade.TradeNo, trade.Status, amount, trade.Currency, trade.MerchantId, trade.PaidAt),
             SimulatorJson.Options);
+        return Signed(notifyUrl, trade.MerchantId, behaviour.BadSignature ? "wrong-" + key : key, body, amount);
+    }
 
+    /// <summary>
+    /// The callback of a refund that became final: <c>type</c> "refund" plus the refund object, signed and acknowledged
+    /// like a payment callback. Null without a notify_url or a key.
+    /// </summary>
+    public PreparedCallback? PrepareRefund(SimulatorRefund refund, SimulatorBehaviour behaviour)
+    {
+        if (refund.NotifyUrl is not { } notifyUrl || !merchants.TryGetKey(refund.MerchantId, out var key))
+        {
+            return null;
+        }
+        var amount = behaviour.TamperCallbackAmount ? refund.Amount + 1 : refund.Amount;
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new RefundCallbackBody("refund", $"evt_{refund.RefundNo}_{refund.Status}", refund.OutRefundNo, refund.RefundNo, refund.OutTradeNo,
+                refund.MerchantId, amount, refund.Currency, refund.Status, refund.SucceededAt),
+            SimulatorJson.Options);
+        return Signed(notifyUrl, refund.MerchantId, behaviour.BadSignature ? "wrong-" + key : key, body, amount);
+    }
+
+    // Each attempt is freshly timestamped and signed over the same body.
+    private PreparedCallback Signed(Uri notifyUrl, string merchantId, string signingKey, byte[] body, long amount)
+    {
         HttpRequestMessage NewAttempt()
         {
             var timestamp = MockSigner.Timestamp(options.TimeProvider.GetUtcNow());
             var request = new HttpRequestMessage(HttpMethod.Post, notifyUrl) { Content = new ByteArrayContent(body) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.Add(MockSigner.MerchantHeader, trade.MerchantId);
+            request.Headers.Add(MockSigner.MerchantHeader, merchantId);
             request.Headers.Add(MockSigner.TimestampHeader, timestamp);
             request.Headers.Add(MockSigner.SignatureHeader, MockSigner.SignBody(signingKey, timestamp, body));
             return request;

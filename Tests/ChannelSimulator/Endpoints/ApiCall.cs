@@ -19,7 +19,7 @@ internal abstract class ApiCall(HttpContext context, string merchantId, string k
     public SimulatorBehaviour Behaviour { get; set; } = SimulatorBehaviour.None;
 
     /// <summary>Waits <c>delay_ms</c>, then answers the configured failure if any. False when the call was answered.</summary>
-    public async Task<bool> ApplyDelayAndFailAsync(string? outTradeNo, long? amount, string? currency)
+    public async Task<bool> ApplyDelayAndFailAsync(string? outTradeNo, long? amount, string? currency, string? tradeNo = null)
     {
         if (Behaviour.DelayMs > 0)
         {
@@ -31,7 +31,7 @@ internal abstract class ApiCall(HttpContext context, string merchantId, string k
             return true;
         }
         var (status, body, result) = FailureAnswer(fail);
-        await WriteAsync(status, body, result, outTradeNo, null, amount, currency, hang: false);
+        await WriteAsync(status, body, result, outTradeNo, tradeNo, amount, currency, hang: false);
         return false;
     }
 

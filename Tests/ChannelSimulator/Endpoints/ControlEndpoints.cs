@@ -69,6 +69,15 @@ internal static class ControlEndpoints
 
         control.MapPost("/payments/{outTradeNo}/callback", async (string outTradeNo, string? merchant_id, SimulatorControl c, CancellationToken ct) =>
             await c.SendCallbackAsync(outTradeNo, merchant_id, ct) is { } delivery ? Results.Ok(delivery) : Results.NotFound());
+
+        control.MapGet("/refunds/{outRefundNo}", (string outRefundNo, string? merchant_id, SimulatorControl c) =>
+            c.FindRefund(outRefundNo, merchant_id) is { } refund ? Results.Ok(refund) : Results.NotFound());
+
+        control.MapPost("/refunds/{outRefundNo}/callback", async (string outRefundNo, string? merchant_id, SimulatorControl c, CancellationToken ct) =>
+            await c.SendRefundCallbackAsync(outRefundNo, merchant_id, ct) is { } delivery ? Results.Ok(delivery) : Results.NotFound());
+
+        control.MapGet("/transfers/{outTransferNo}", (string outTransferNo, string? merchant_id, SimulatorControl c) =>
+            c.FindTransfer(outTransferNo, merchant_id) is { } transfer ? Results.Ok(transfer) : Results.NotFound());
     }
 
     /// <summary>A route group answered only to loopback callers (403 otherwise): test control, never for the payer.</summary>

@@ -8,13 +8,11 @@ namespace PayGateway.ChannelSimulator.Endpoints;
 
 /// <summary>The merchant-facing API: create, query, close. Every call is authenticated, recorded and answered signed.</summary>
 internal sealed class PaymentApi(
-    MerchantRegistry merchants,
+    MockApiGate gate,
     TradeStore store,
     BehaviourRegistry behaviours,
-    RecordLog records,
     TradeOperations operations,
-    TimeProvider time,
-    IHostApplicationLifetime lifetime)
+    TimeProvider time)
 {
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -117,16 +115,8 @@ internal sealed class PaymentApi(
 
     private async Task<MockApiCall?> BeginAsync(HttpContext context, string kind, string? outTradeNo)
     {
-        var (request, refusal) = await ApiRequestReader.ReadAsync(context, merchants, time);
-        if (refusal is not null)
-        {
-            var status = refusal.Code == "INVALID_REQUEST" ? 400 : 401;
-            records.Add(kind, refusal.MerchantId ?? "", outTradeNo, null, null, null, status, refusal.Code);
-            await SignedResponse.WriteAsync(context, time, status, new ErrorBody(refusal.Code, refusal.Message), refusal.MerchantId, refusal.Key);
-            return null;
-        }
-        var call = new MockApiCall(context, request!, kind, records, time, lifetime.ApplicationStopping);
-        if (outTradeNo is not null)
+        var call = await gate.BeginAsync(context, kind, outTradeNo);
+        if (call is not null && outTradeNo is not null)
         {
             call.Behaviour = behaviours.Resolve(outTradeNo, kind);
         }

@@ -12,7 +12,10 @@ internal sealed class SimulatorControl(
     BehaviourRegistry behaviours,
     RecordLog records,
     TradeOperations operations,
-    CallbackSender callbacks)
+    CallbackSender callbacks,
+    RefundStore refunds,
+    TransferStore transfers,
+    FundsOperations funds)
 {
     public void AddMerchant(string merchantId, string hmacKey) => merchants.Set(merchantId, hmacKey);
 
@@ -22,11 +25,13 @@ internal sealed class SimulatorControl(
 
     public void ClearBehaviours() => behaviours.Clear();
 
-    /// <summary>Forgets behaviours, trades and records; merchants stay.</summary>
+    /// <summary>Forgets behaviours, trades, refunds, transfers and records; merchants stay.</summary>
     public void Reset()
     {
         behaviours.Clear();
         store.Clear();
+        refunds.Clear();
+        transfers.Clear();
         records.Clear();
     }
 
@@ -51,4 +56,16 @@ internal sealed class SimulatorControl(
     /// <summary>Sum of all charges of a merchant, in minor units.</summary>
     public long PaidTotal(string merchantId) =>
         records.Snapshot().Where(r => r.Kind == RecordKind.Charge && r.MerchantId == merchantId).Sum(r => r.Amount ?? 0);
+
+    /// <summary>The mock refund with that out_refund_no; without a merchant id only if exactly one merchant has that number.</summary>
+    public SimulatorRefund? FindRefund(string outRefundNo, string? merchantId = null) =>
+        merchantId is null ? refunds.FindAnyMerchant(outRefundNo) : refunds.Find(merchantId, outRefundNo);
+
+    /// <summary>The mock transfer with that out_transfer_no; without a merchant id only if exactly one merchant has that number.</summary>
+    public SimulatorTransfer? FindTransfer(string outTransferNo, string? merchantId = null) =>
+        merchantId is null ? transfers.FindAnyMerchant(outTransferNo) : transfers.Find(merchantId, outTransferNo);
+
+    /// <summary>(Re)sends a refund's callback in its current state and waits for the delivery; null when there is no such refund.</summary>
+    public async Task<CallbackDelivery?> SendRefundCallbackAsync(string outRefundNo, string? merchantId, CancellationToken cancellationToken) =>
+        FindRefund(outRefundNo, merchantId) is { } refund ? await funds.SendRefundCallbackAsync(refund, cancellationToken) : null;
 }

@@ -14,7 +14,7 @@ public static class ReliabilityCheck
     };
 
     public static IReadOnlyList<ChannelRecord> ChannelRecords(SimulatorHost simulator) =>
-        [.. simulator.Records.Select(r => new ChannelRecord(r.Kind, r.MerchantId, r.OutTradeNo, r.Amount, r.Currency, r.ResponseStatus, r.Result))];
+        [.. simulator.Records.Select(r => new ChannelRecord(r.Kind, r.MerchantId, r.OutTradeNo, r.Amount, r.Currency, r.ResponseStatus, r.Result, r.TradeNo))];
 
     public static IReadOnlyList<WebhookDelivery> Webhooks(WebhookReceiver receiver) =>
         [.. receiver.Deliveries.Select(d => new WebhookDelivery(d.EventId, d.Body, d.AnsweredWith))];

@@ -68,7 +68,7 @@ public sealed class SerializationCompatibilityTests(PaymentFixture fixture) : IC
         var id = "20261101120000000T1ZZ002";
         stored["order_id"] = id;
         stored["out_trade_no"] = "compat-v2-0001";
-        stored["refunds"] = new JsonArray(new JsonObject { ["refund_id"] = "r1", ["amount"] = 100 });
+        stored["disputes"] = new JsonArray(new JsonObject { ["dispute_id"] = "d1", ["amount"] = 100 });
         stored["risk_score"] = 0.25;
         await StoreAsPreviousVersionAsync(id, stored.ToJsonString());
 

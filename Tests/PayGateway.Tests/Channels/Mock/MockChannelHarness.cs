@@ -54,6 +54,23 @@ public sealed class MockChannelHarness : IAsyncDisposable
     public static ChannelPaymentRequest Request(string orderId, PayMethod method = PayMethod.QR_CODE, long amount = 1234, string? authCode = null) =>
         new(orderId, amount, "CNY", "Test order", null, method, DateTimeOffset.UtcNow.AddMinutes(15), "https://shop.example/return", null, null, null, authCode);
 
+    /// <summary>A paid order: a barcode (SERVER) payment settles synchronously at the simulator.</summary>
+    public async Task<string> PaidOrderAsync(string orderId, long amount = 1234)
+    {
+        var paid = await Channel.CreatePaymentAsync(Account, Request(orderId, PayMethod.SERVER, amount, authCode: "134567890123456789"), default);
+        return paid.Outcome == ChannelOutcome.Succeeded ? orderId : throw new InvalidOperationException($"Setup: {orderId} was not paid ({paid.Outcome}).");
+    }
+
+    /// <summary>The gateway's refund id shape: the order id, R, three digits.</summary>
+    public static ChannelRefundRequest Refund(string orderId, int number, long amount, long orderAmount = 1234) =>
+        new($"{orderId}R{number:D3}", orderId, null, amount, orderAmount, "CNY", "Customer returned the goods");
+
+    public static ChannelRefundQuery QueryFor(ChannelRefundRequest refund) =>
+        new(refund.RefundId, refund.OrderId, refund.ChannelTradeNo, refund.RefundAmount, refund.Currency);
+
+    public static ChannelTransferRequest Transfer(string transferId, string payeeAccount = "payee-001", long amount = 5000) =>
+        new(transferId, amount, "CNY", PayeeTypes.MockAccount, payeeAccount, "Test Payee", "Commission");
+
     public async ValueTask DisposeAsync()
     {
         await Simulator.DisposeAsync();

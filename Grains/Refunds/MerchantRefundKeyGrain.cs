@@ -1,0 +1,39 @@
+using PayGateway.Orders;
+using PayGateway.Storage;
+
+namespace PayGateway.Refunds;
+
+/// <inheritdoc cref="IMerchantRefundKeyGrain"/>
+/// <remarks>
+/// Not reentrant: concurrent duplicates queue here. The number is reserved (order id + fingerprint written) before
+/// the order grain is asked, so a crash in between leaves a reservation that the merchant's identical retry
+/// completes. When the order refuses the request (nothing was recorded there) the reservation is released, so a
+/// refused request does not use the number up; when the call fails without an answer it is kept, because the refund
+/// may exist.
+/// </remarks>
+public sealed class MerchantRefundKeyGrain(
+    [PersistentState("refund_key")] IPersistentState<MerchantRefundKeyState> state) : Grain, IMerchantRefundKeyGrain
+{
+    public async Task<RefundResult> RefundAsync(CreateRefundCommand command)
+    {
+        var fingerprint = RequestFingerprint.Of(command);
+        if (state.State.OrderId is null)
+        {
+            await state.WriteOrRevertAsync(new MerchantRefundKeyState { OrderId = command.OrderId, Fingerprint = fingerprint }, this);
+            var result = await GrainFactory.GetGrain<IOrderGrain>(command.OrderId).RefundAsync(command, fingerprint);
+            if (result.Error is not null)
+            {
+                await state.WriteOrRevertAsync(new MerchantRefundKeyState(), this);
+            }
+            return result;
+        }
+        if (state.State.Fingerprint != fingerprint)
+        {
+            return RefundResult.Fail(ErrorCodes.OutRefundNoConflict,
+                $"out_refund_no '{command.OutRefundNo}' was already used for a different request (order {state.State.OrderId}).");
+        }
+        return await GrainFactory.GetGrain<IOrderGrain>(state.State.OrderId).RefundAsync(command, fingerprint);
+    }
+
+    public Task<string?> GetOrderIdAsync() => Task.FromResult(state.State.OrderId);
+}

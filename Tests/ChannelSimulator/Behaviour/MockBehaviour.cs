@@ -1,0 +1,14 @@
+namespace PayGateway.ChannelSimulator.Behaviour;
+
+/// <summary>Behaviour fields only the mock protocol honours (see docs/channels/mock.md).</summary>
+public sealed partial record SimulatorBehaviour
+{
+    /// <summary>
+    /// Mock refunds: answer PROCESSING, then become SUCCEEDED after <see cref="AsyncRefundDelayMs"/> and send a
+    /// refund callback to the refund's notify_url.
+    /// </summary>
+    public bool AsyncRefund { get; init; }
+
+    /// <summary>How long an <see cref="AsyncRefund"/> stays PROCESSING; 0 or less means 200 ms.</summary>
+    public int AsyncRefundDelayMs { get; init; }
+}

@@ -1,0 +1,55 @@
+namespace PayGateway.ChannelSimulator.Protocol;
+
+/// <summary>Body of POST /mock/v1/refunds. Everything nullable so validation can name what is missing.</summary>
+internal sealed record RefundRequestBody(
+    string? OutRefundNo,
+    string? OutTradeNo,
+    long? Amount,
+    string? Currency,
+    string? Reason,
+    string? NotifyUrl);
+
+/// <summary>A refund as the API returns it (refund, refund query) and as a refund callback carries it.</summary>
+internal sealed record RefundView(
+    string OutRefundNo,
+    string RefundNo,
+    string OutTradeNo,
+    string MerchantId,
+    long Amount,
+    string Currency,
+    string Status,
+    DateTimeOffset? SucceededAt);
+
+/// <summary>The refund callback POSTed to the refund's notify_url: <c>type</c> "refund" tells it from a payment callback.</summary>
+internal sealed record RefundCallbackBody(
+    string Type,
+    string EventId,
+    string OutRefundNo,
+    string RefundNo,
+    string OutTradeNo,
+    string MerchantId,
+    long Amount,
+    string Currency,
+    string Status,
+    DateTimeOffset? SucceededAt);
+
+/// <summary>Body of POST /mock/v1/transfers.</summary>
+internal sealed record TransferRequestBody(
+    string? OutTransferNo,
+    string? PayeeType,
+    string? PayeeAccount,
+    string? PayeeName,
+    long? Amount,
+    string? Currency,
+    string? Remark);
+
+/// <summary>A transfer as the API returns it (transfer, transfer query).</summary>
+internal sealed record TransferView(
+    string OutTransferNo,
+    string TransferNo,
+    string MerchantId,
+    long Amount,
+    string Currency,
+    string Status,
+    string? FailReason,
+    DateTimeOffset? SucceededAt);
