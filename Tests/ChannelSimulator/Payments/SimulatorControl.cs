@@ -12,7 +12,8 @@ internal sealed class SimulatorControl(
     BehaviourRegistry behaviours,
     RecordLog records,
     TradeOperations operations,
-    CallbackSender callbacks)
+    CallbackSender callbacks,
+    IEnumerable<IResettableState> protocolState)
 {
     public void AddMerchant(string merchantId, string hmacKey) => merchants.Set(merchantId, hmacKey);
 
@@ -22,11 +23,15 @@ internal sealed class SimulatorControl(
 
     public void ClearBehaviours() => behaviours.Clear();
 
-    /// <summary>Forgets behaviours, trades and records; merchants stay.</summary>
+    /// <summary>Forgets behaviours, trades (with the protocols' refunds and transfers) and records; merchants stay.</summary>
     public void Reset()
     {
         behaviours.Clear();
         store.Clear();
+        foreach (var state in protocolState)
+        {
+            state.Clear();
+        }
         records.Clear();
     }
 
