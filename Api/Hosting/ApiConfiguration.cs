@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using PayGateway.Api.Admin;
+using PayGateway.Api.Admission;
 using PayGateway.Api.Callbacks;
 using PayGateway.Api.Merchants;
 using PayGateway.Api.Refunds;
@@ -45,6 +46,7 @@ public static class ApiConfiguration
                 o.ConnectionString = connectionString;
             });
             client.AddDashboard();
+            client.AddOutgoingGrainCallFilter<RequestDeadlineCallFilter>();
         });
 
         var services = builder.Services;
@@ -65,6 +67,7 @@ public static class ApiConfiguration
         services.AddAuthorizationBuilder()
             .AddPolicy(OperatorAuthenticationHandler.PolicyName, p => p.AddAuthenticationSchemes(OperatorAuthenticationHandler.SchemeName).RequireRole("operator"));
         services.AddOpenApi();
+        services.AddAdmissionControl(configuration);
         return builder;
     }
 
@@ -85,19 +88,24 @@ public static class ApiConfiguration
             return next(context);
         });
         app.UseStatusCodePages();
+        // Admission first: a refused request costs no authentication, no body read, no grain call.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/v1"), branch => branch.UseMiddleware<ResponseSigningMiddleware>());
+        // Inside the response signing, so a DEADLINE_EXCEEDED answer to an authenticated merchant is signed like any other.
+        app.UseRequestTimeouts();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("pay-gateway API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 
-        var merchant = app.MapGroup("/v1").WithTags("Merchant API").AddEndpointFilter<MerchantSignatureFilter>()
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        var merchant = app.MapGroup("/v1").WithTags("Merchant API").WithMerchantAdmission().AddEndpointFilter<MerchantSignatureFilter>()
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         merchant.MapOrders();
         merchant.MapRefunds();
         merchant.MapTransfers();
-        app.MapCallbacks();
+        app.MapGroup("").WithCallbackAdmission().MapCallbacks();
 
         app.MapGet("/v1/gateway/public-key", (GatewayResponseSigner signer) => TypedResults.Text(signer.PublicKeyPem, "application/x-pem-file"))
             .WithTags("Merchant API").WithSummary("The gateway's RSA public key, for verifying responses to RSA apps.");

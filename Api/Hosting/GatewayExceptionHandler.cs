@@ -17,6 +17,14 @@ public sealed class GatewayExceptionHandler(ILogger<GatewayExceptionHandler> log
             await ProblemCatalog.Result(bad.StatusCode == 413 ? ErrorCodes.PayloadTooLarge : ErrorCodes.ValidationFailed, bad.Message).ExecuteAsync(context);
             return true;
         }
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away (a passed deadline is answered by the request-timeout middleware, not here):
+            // there is no one to answer, and it is not a bug. What the request started is idempotent to repeat.
+            logger.LogDebug("Client left before {Path} was answered", context.Request.Path);
+            context.Response.StatusCode = StatusCodes.Status499ClientClosedRequest;
+            return true;
+        }
         if (exception is OrleansException or TimeoutException or SiloUnavailableException or MySqlConnector.MySqlException)
         {
             logger.LogWarning(exception, "Transient failure serving {Path}", context.Request.Path);

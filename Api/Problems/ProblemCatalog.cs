@@ -42,6 +42,9 @@ public static class ProblemCatalog
         [ErrorCodes.ChannelUnavailable] = (503, "The channel did not answer."),
         [ErrorCodes.InvalidConfiguration] = (400, "The configuration is invalid."),
         [ErrorCodes.ServiceUnavailable] = (503, "The service is temporarily unavailable."),
+        [ErrorCodes.Overloaded] = (503, "The gateway is at capacity."),
+        [ErrorCodes.RateLimited] = (429, "Too many requests in progress for this app."),
+        [ErrorCodes.DeadlineExceeded] = (503, "The request did not finish in time."),
     };
 
     public static int StatusOf(string code) => Codes.TryGetValue(code, out var entry) ? entry.Status : 500;

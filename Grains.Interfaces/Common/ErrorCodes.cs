@@ -48,4 +48,16 @@ public static class ErrorCodes
     public const string InvalidConfiguration = "INVALID_CONFIGURATION";
 
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+
+    /// <summary>The API host is at its limit of merchant requests in progress (503; retry after Retry-After).</summary>
+    public const string Overloaded = "OVERLOADED";
+
+    /// <summary>This app has as many requests in progress as it may have (429; retry after Retry-After).</summary>
+    public const string RateLimited = "RATE_LIMITED";
+
+    /// <summary>
+    /// The request did not finish within the API host's deadline (503). What it started may still complete:
+    /// repeat the same request (same out_trade_no) to get the outcome.
+    /// </summary>
+    public const string DeadlineExceeded = "DEADLINE_EXCEEDED";
 }

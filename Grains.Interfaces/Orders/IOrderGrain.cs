@@ -44,6 +44,12 @@ public interface IOrderGrain : IGrainWithStringKey
     /// </summary>
     Task<RefundResult> RefundAsync(CreateRefundCommand command, string fingerprint);
 
+    /// <summary>
+    /// Read-only: the refusal <see cref="RefundAsync"/> would give right now, or null. Lets the key grain refuse a
+    /// request that cannot be served without writing anything.
+    /// </summary>
+    Task<GatewayError?> CheckRefundAsync(CreateRefundCommand command, string fingerprint);
+
     /// <summary>One refund of this order by gateway refund id, or null.</summary>
     Task<RefundView?> GetRefundAsync(string refundId);
 

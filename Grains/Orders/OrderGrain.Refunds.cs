@@ -11,19 +11,18 @@ namespace PayGateway.Orders;
 /// </summary>
 public sealed partial class OrderGrain
 {
+    public Task<GatewayError?> CheckRefundAsync(CreateRefundCommand command, string fingerprint) =>
+        Task.FromResult(RefusalOf(command, fingerprint));
+
     public async Task<RefundResult> RefundAsync(CreateRefundCommand command, string fingerprint)
     {
         var s = state.State;
-        if (!s.Exists || s.AppId != command.AppId)
+        if (RefusalOf(command, fingerprint) is { } refusal)
         {
-            return RefundResult.Fail(ErrorCodes.OrderNotFound, "No order with that id belongs to this app.");
+            return new RefundResult(null, refusal);
         }
         if (s.Refunds.Find(r => r.OutRefundNo == command.OutRefundNo) is { } existing)
         {
-            if (existing.Fingerprint != fingerprint)
-            {
-                return RefundResult.Fail(ErrorCodes.OutRefundNoConflict, $"out_refund_no '{command.OutRefundNo}' was already used for a different request (refund {existing.RefundId}).");
-            }
             if (existing.StatusValue == FundsStatus.Pending && !existing.ChannelAnswered)
             {
                 // A crash came between recording the refund and hearing from the channel: send it again (the
@@ -31,24 +30,6 @@ public sealed partial class OrderGrain
                 await SendRefundAsync(existing.RefundId);
             }
             return RefundResult.Ok(RefundViewOf(existing.RefundId));
-        }
-        if (s.StatusValue != OrderStatus.Succeeded)
-        {
-            return RefundResult.Fail(ErrorCodes.OrderNotRefundable, $"Only paid orders can be refunded; this order is {s.Status}.");
-        }
-        if (channels.Get(s.Channel) is not IRefundChannel)
-        {
-            return RefundResult.Fail(ErrorCodes.RefundNotSupported, $"The {s.Channel} channel cannot refund.");
-        }
-        var refundable = s.Amount - s.Refunds.Where(r => r.StatusValue.HoldsAmount()).Sum(r => r.Amount);
-        if (command.Amount > refundable)
-        {
-            return RefundResult.Fail(ErrorCodes.RefundExceedsRefundable,
-                $"The refund of {command.Amount} exceeds what is still refundable ({refundable} {s.Currency} of {s.Amount}, counting refunds in progress).");
-        }
-        if (s.Refunds.Count >= RefundId.MaxPerOrder)
-        {
-            return RefundResult.Fail(ErrorCodes.TooManyRefunds, $"An order can have at most {RefundId.MaxPerOrder} refunds.");
         }
 
         var now = NowMs;
@@ -68,6 +49,43 @@ public sealed partial class OrderGrain
         await SaveAsync(s with { Refunds = s.Refunds.Add(refund) });
         await SendRefundAsync(refund.RefundId);
         return RefundResult.Ok(RefundViewOf(refund.RefundId));
+    }
+
+    /// <summary>
+    /// Why this request cannot be served, or null when it can: a repeat of an existing refund (same fingerprint), or
+    /// a new refund that fits. One rule for the check before anything is written and for the refund itself.
+    /// </summary>
+    private GatewayError? RefusalOf(CreateRefundCommand command, string fingerprint)
+    {
+        var s = state.State;
+        if (!s.Exists || s.AppId != command.AppId)
+        {
+            return new GatewayError(ErrorCodes.OrderNotFound, "No order with that id belongs to this app.");
+        }
+        if (s.Refunds.Find(r => r.OutRefundNo == command.OutRefundNo) is { } existing)
+        {
+            return existing.Fingerprint == fingerprint ? null
+                : new GatewayError(ErrorCodes.OutRefundNoConflict, $"out_refund_no '{command.OutRefundNo}' was already used for a different request (refund {existing.RefundId}).");
+        }
+        if (s.StatusValue != OrderStatus.Succeeded)
+        {
+            return new GatewayError(ErrorCodes.OrderNotRefundable, $"Only paid orders can be refunded; this order is {s.Status}.");
+        }
+        if (channels.Get(s.Channel) is not IRefundChannel)
+        {
+            return new GatewayError(ErrorCodes.RefundNotSupported, $"The {s.Channel} channel cannot refund.");
+        }
+        var refundable = s.Amount - s.Refunds.Where(r => r.StatusValue.HoldsAmount()).Sum(r => r.Amount);
+        if (command.Amount > refundable)
+        {
+            return new GatewayError(ErrorCodes.RefundExceedsRefundable,
+                $"The refund of {command.Amount} exceeds what is still refundable ({refundable} {s.Currency} of {s.Amount}, counting refunds in progress).");
+        }
+        if (s.Refunds.Count >= RefundId.MaxPerOrder)
+        {
+            return new GatewayError(ErrorCodes.TooManyRefunds, $"An order can have at most {RefundId.MaxPerOrder} refunds.");
+        }
+        return null;
     }
 
     public Task<RefundView?> GetRefundAsync(string refundId) =>

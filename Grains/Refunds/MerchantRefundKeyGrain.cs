@@ -7,9 +7,9 @@ namespace PayGateway.Refunds;
 /// <remarks>
 /// Not reentrant: concurrent duplicates queue here. The number is reserved (order id + fingerprint written) before
 /// the order grain is asked, so a crash in between leaves a reservation that the merchant's identical retry
-/// completes. When the order refuses the request (nothing was recorded there) the reservation is released, so a
-/// refused request does not use the number up; when the call fails without an answer it is kept, because the refund
-/// may exist.
+/// completes. A request the order would refuse is refused before anything is written (a read-only check); when the
+/// order still refuses (another refund got there in between) the reservation is released, so a refused request does
+/// not use the number up; when the call fails without an answer it is kept, because the refund may exist.
 /// </remarks>
 public sealed class MerchantRefundKeyGrain(
     [PersistentState("refund_key")] IPersistentState<MerchantRefundKeyState> state) : Grain, IMerchantRefundKeyGrain
@@ -19,8 +19,14 @@ public sealed class MerchantRefundKeyGrain(
         var fingerprint = RequestFingerprint.Of(command);
         if (state.State.OrderId is null)
         {
+            var order = GrainFactory.GetGrain<IOrderGrain>(command.OrderId);
+            // Refuse what the order would refuse (unknown, unpaid, too much) before writing anything: bad input changes nothing.
+            if (await order.CheckRefundAsync(command, fingerprint) is { } refusal)
+            {
+                return new RefundResult(null, refusal);
+            }
             await state.WriteOrRevertAsync(new MerchantRefundKeyState { OrderId = command.OrderId, Fingerprint = fingerprint }, this);
-            var result = await GrainFactory.GetGrain<IOrderGrain>(command.OrderId).RefundAsync(command, fingerprint);
+            var result = await order.RefundAsync(command, fingerprint);
             if (result.Error is not null)
             {
                 await state.WriteOrRevertAsync(new MerchantRefundKeyState(), this);

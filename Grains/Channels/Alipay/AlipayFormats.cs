@@ -8,32 +8,23 @@ public static class AlipayFormats
 {
     private const string TimeFormat = "yyyy-MM-dd HH:mm:ss";
 
+    // Alipay amounts are yuan strings; the conversion is the gateway's one exact decimal conversion (Currencies).
+    private const string Cny = "CNY";
+
     // Alipay timestamps are Beijing time without an offset; China has no daylight saving, so a fixed offset is exact.
     private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
 
     /// <summary>Minor units (fen) to Alipay's yuan string with two decimals: 1 → <c>0.01</c>.</summary>
     public static string ToYuan(long fen) =>
         fen >= 0
-            ? (fen / 100m).ToString("0.00", CultureInfo.InvariantCulture)
+            ? Currencies.ToDecimalString(fen, Cny)
             : throw new ArgumentOutOfRangeException(nameof(fen), fen, "Amounts are never negative.");
 
     /// <summary>Alipay's yuan string to minor units; fails for anything that is not a whole number of fen.</summary>
     public static bool TryParseYuan(string? yuan, out long fen)
     {
         fen = 0;
-        if (!decimal.TryParse(yuan, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
-        {
-            return false;
-        }
-
-        var minor = value * 100m;
-        if (minor != decimal.Truncate(minor) || minor > long.MaxValue)
-        {
-            return false;
-        }
-
-        fen = (long)minor;
-        return true;
+        return yuan is not null && Currencies.TryParseDecimalString(yuan, Cny, out fen);
     }
 
     public static string ToBeijingTime(DateTimeOffset instant) =>

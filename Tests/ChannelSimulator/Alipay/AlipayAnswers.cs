@@ -17,9 +17,14 @@ public static class AlipayMethod
     public const string Pay = "alipay.trade.pay";
     public const string Query = "alipay.trade.query";
     public const string Close = "alipay.trade.close";
+    public const string Refund = "alipay.trade.refund";
+    public const string RefundQuery = "alipay.trade.fastpay.refund.query";
+    public const string Transfer = "alipay.fund.trans.uni.transfer";
+    public const string TransferQuery = "alipay.fund.trans.common.query";
 
     /// <summary>Methods answered on gateway.do (app pay is not: its order string goes to the payer's app).</summary>
-    public static bool IsGatewayMethod(string? method) => method is Precreate or PagePay or WapPay or Pay or Query or Close;
+    public static bool IsGatewayMethod(string? method) =>
+        method is Precreate or PagePay or WapPay or Pay or Query or Close or Refund or RefundQuery or Transfer or TransferQuery;
 
     /// <summary>Page methods: the payer's browser arrives (GET or form POST) and gets the cashier, not JSON.</summary>
     public static bool IsPageMethod(string? method) => method is PagePay or WapPay;
@@ -42,6 +47,15 @@ public static class AlipayCode
     public const string ContextInconsistent = "ACQ.CONTEXT_INCONSISTENT";
     public const string InvalidParameter = "ACQ.INVALID_PARAMETER";
     public const string BuyerBalanceNotEnough = "ACQ.BUYER_BALANCE_NOT_ENOUGH";
+    public const string RefundFeeError = "ACQ.REASON_TRADE_REFUND_FEE_ERR";
+    public const string RefundAmountNotEqualTotal = "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL";
+    public const string DiscordantRepeatRequest = "ACQ.DISCORDANT_REPEAT_REQUEST";
+
+    // The fund (transfer) methods' sub codes have no ACQ. prefix.
+    public const string FundInvalidParameter = "INVALID_PARAMETER";
+    public const string PayeeNotExist = "PAYEE_NOT_EXIST";
+    public const string PaymentInfoInconsistency = "PAYMENT_INFO_INCONSISTENCY";
+    public const string OrderNotExist = "ORDER_NOT_EXIST";
     public const string InvalidSignature = "isv.invalid-signature";
     public const string UnknownError = "isp.unknow-error";
 

@@ -29,6 +29,10 @@ internal sealed class AlipayApiCall(HttpContext context, AlipayRequest request, 
     public Task AnswerAsync(AlipayAnswer answer, string? outTradeNo, long? amount = null) =>
         ReplyAsync(StatusOf(answer), answer, answer.Result, outTradeNo, amount, amount is null ? null : Currency);
 
+    /// <summary>An answer recorded under the merchant's number and the simulator's (refunds: the out_request_no; transfers: the order_id).</summary>
+    public Task AnswerAsync(AlipayAnswer answer, string? outTradeNo, string? tradeNo, long? amount) =>
+        ReplyAsync(StatusOf(answer), answer, answer.Result, outTradeNo, amount, amount is null ? null : Currency, tradeNo);
+
     /// <summary>Sends the payer's browser to <paramref name="url"/> (page methods).</summary>
     public Task RedirectAsync(string url, SimulatorTrade trade) =>
         ReplyAsync(302, new Redirect(url), AlipayTradeStatus.Of(trade), trade);

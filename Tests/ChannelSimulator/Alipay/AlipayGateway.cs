@@ -8,14 +8,17 @@ namespace PayGateway.ChannelSimulator.Alipay;
 
 /// <summary>
 /// <c>/alipay/gateway.do</c>: the OpenAPI methods (POST, form-encoded, signed JSON answers) and the page methods a
-/// payer's browser reaches through a signed GET URL or auto-submitting form (redirect to the cashier).
+/// payer's browser reaches through a signed GET URL or auto-submitting form (redirect to the cashier). Refunds and
+/// transfers are in the other parts of this class.
 /// </summary>
-internal sealed class AlipayGateway(
+internal sealed partial class AlipayGateway(
     AlipayRequestReader reader,
     TradeStore store,
     BehaviourRegistry behaviours,
     RecordLog records,
     TradeOperations operations,
+    AlipayRefundLedger refunds,
+    AlipayTransferLedger transfers,
     AlipayPlatformKey platformKey,
     AlipaySimulatorOptions options,
     TimeProvider time,
@@ -29,11 +32,15 @@ internal sealed class AlipayGateway(
         app.MapGet(Path, (HttpContext c, AlipayGateway gateway) => gateway.HandleAsync(c));
     }
 
-    /// <summary>The record kind of a method: query, close, or create for everything else.</summary>
+    /// <summary>The record kind of a method: query, close, the refund and transfer kinds, or create for everything else.</summary>
     public static string KindOf(string? method) => method switch
     {
         AlipayMethod.Query => RecordKind.Query,
         AlipayMethod.Close => RecordKind.Close,
+        AlipayMethod.Refund => RecordKind.RefundRequest,
+        AlipayMethod.RefundQuery => RecordKind.RefundQuery,
+        AlipayMethod.Transfer => RecordKind.TransferRequest,
+        AlipayMethod.TransferQuery => RecordKind.TransferQuery,
         _ => RecordKind.Create,
     };
 
@@ -61,6 +68,18 @@ internal sealed class AlipayGateway(
                 break;
             case AlipayMethod.Close:
                 await CloseAsync(call);
+                break;
+            case AlipayMethod.Refund:
+                await RefundAsync(call);
+                break;
+            case AlipayMethod.RefundQuery:
+                await RefundQueryAsync(call);
+                break;
+            case AlipayMethod.Transfer:
+                await TransferAsync(call);
+                break;
+            case AlipayMethod.TransferQuery:
+                await TransferQueryAsync(call);
                 break;
             default:
                 await call.AnswerAsync(AlipayAnswer.Error(AlipayCode.InvalidArgument, "isv.invalid-method", "不存在的方法名"), call.Request.BizString("out_trade_no"));

@@ -12,8 +12,11 @@ internal sealed record AlipayRequest(string AppId, string Method, IReadOnlyDicti
 
     public string? ReturnUrl => Fields.GetValueOrDefault("return_url");
 
-    public string? BizString(string name) =>
-        Biz.ValueKind == JsonValueKind.Object && Biz.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+    public string? BizString(string name) => StringOf(Biz, name);
+
+    /// <summary>A string member of a JSON object (biz_content or an object inside it); null when absent or not a string.</summary>
+    public static string? StringOf(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
 }
@@ -127,9 +130,8 @@ internal sealed class AlipayRequestReader(AlipayAppRegistry apps, AlipaySimulato
     private static AlipayRefusal Refuse(Dictionary<string, string> fields, string code, string subCode, string subMessage)
     {
         TryParseBiz(fields.GetValueOrDefault("biz_content"), out var biz);
-        var outTradeNo = biz.ValueKind == JsonValueKind.Object && biz.TryGetProperty("out_trade_no", out var o) && o.ValueKind == JsonValueKind.String
-            ? o.GetString()
-            : null;
+        // Transfers have no out_trade_no: their out_biz_no names them in the records.
+        var outTradeNo = AlipayRequest.StringOf(biz, "out_trade_no") ?? AlipayRequest.StringOf(biz, "out_biz_no");
         return new AlipayRefusal(fields.GetValueOrDefault("app_id"), fields.GetValueOrDefault("method"), outTradeNo, AlipayAnswer.Error(code, subCode, subMessage));
     }
 

@@ -1,5 +1,6 @@
 using PayGateway.ChannelSimulator.Callbacks;
 using PayGateway.ChannelSimulator.Endpoints;
+using PayGateway.ChannelSimulator.State;
 
 namespace PayGateway.ChannelSimulator.Alipay;
 
@@ -28,6 +29,10 @@ internal static class AlipaySimulator
         services.AddSingleton<AlipayAppRegistry>();
         services.AddSingleton<AlipayRequestReader>();
         services.AddSingleton<ICallbackFormat, AlipayNotifyFormat>();
+        services.AddSingleton<AlipayRefundLedger>();
+        services.AddSingleton<AlipayTransferLedger>();
+        services.AddSingleton<IResettableState>(s => s.GetRequiredService<AlipayRefundLedger>());
+        services.AddSingleton<IResettableState>(s => s.GetRequiredService<AlipayTransferLedger>());
         services.AddSingleton<AlipayGateway>();
         services.AddSingleton<AlipayControl>();
     }

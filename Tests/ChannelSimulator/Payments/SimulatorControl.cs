@@ -15,7 +15,8 @@ internal sealed class SimulatorControl(
     CallbackSender callbacks,
     RefundStore refunds,
     TransferStore transfers,
-    FundsOperations funds)
+    FundsOperations funds,
+    IEnumerable<IResettableState> protocolState)
 {
     public void AddMerchant(string merchantId, string hmacKey) => merchants.Set(merchantId, hmacKey);
 
@@ -25,13 +26,17 @@ internal sealed class SimulatorControl(
 
     public void ClearBehaviours() => behaviours.Clear();
 
-    /// <summary>Forgets behaviours, trades, refunds, transfers and records; merchants stay.</summary>
+    /// <summary>Forgets behaviours, trades, refunds, transfers (the mock's and the other protocols') and records; merchants stay.</summary>
     public void Reset()
     {
         behaviours.Clear();
         store.Clear();
         refunds.Clear();
         transfers.Clear();
+        foreach (var state in protocolState)
+        {
+            state.Clear();
+        }
         records.Clear();
     }
 

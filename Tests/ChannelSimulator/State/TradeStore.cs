@@ -131,6 +131,26 @@ internal sealed class TradeStore(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// SUCCEEDED → CLOSED once everything paid has been refunded (Alipay's TRADE_CLOSED after a full refund). Null when
+    /// the trade is gone (a reset).
+    /// </summary>
+    public SimulatorTrade? CloseRefunded(string tradeNo)
+    {
+        lock (_lock)
+        {
+            if (!_byTradeNo.TryGetValue(tradeNo, out var trade))
+            {
+                return null;
+            }
+            if (trade.Snapshot.Status == TradeStatus.Succeeded)
+            {
+                trade.Snapshot = trade.Snapshot with { Status = TradeStatus.Closed };
+            }
+            return trade.Snapshot;
+        }
+    }
+
     public void Clear()
     {
         lock (_lock)

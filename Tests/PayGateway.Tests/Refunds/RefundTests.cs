@@ -111,7 +111,7 @@ public sealed class RefundTests(PaymentFixture fixture) : IClassFixture<PaymentF
         Assert.Equal(990, ChannelRefunded(orderId));
         Assert.All(order["refunds"]!.AsArray(), r => Assert.Equal("succeeded", (string?)r!["status"]));
         Assert.Equal(33, order["refunds"]!.AsArray().Select(r => (string?)r!["refund_id"]).Distinct().Count());
-        await ReliabilityCheck.AssertHoldsAsync(fixture);
+        await ReliabilityCheck.AssertHoldsAsync(fixture, ReliabilityCheck.OptionsFor(fixture) with { AllowFailedNotifications = true }); // most orders here notify an unreachable URL
     }
 
     [Fact]
@@ -203,7 +203,7 @@ public sealed class RefundTests(PaymentFixture fixture) : IClassFixture<PaymentF
             Assert.Equal(1, ChannelRefundCount(refundId));
             Assert.Equal(900, ChannelRefunded(orderId));
             await fixture.Webhooks.WaitForAsync("refund-timeout", d => d.Any(x => x.Body.Contains("\"refund.succeeded\"")));
-            await ReliabilityCheck.AssertHoldsAsync(fixture);
+            await ReliabilityCheck.AssertHoldsAsync(fixture, ReliabilityCheck.OptionsFor(fixture) with { AllowFailedNotifications = true }); // most orders here notify an unreachable URL
         }
         finally
         {

@@ -541,6 +541,73 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
     public async Task UnknownAndForeignOrders_Get404Problems_AndChangeNothing() =>
         await AssertCorpusAsync(Endpoints(), 15, IsProblem);
 
+    // ---------------------------------------------------------------- refunds and transfers
+
+    private List<Case> Funds()
+    {
+        var cases = new List<Case>();
+        void Add(string name, HttpMethod method, string path, int status, string code, string? body = null) =>
+            cases.Add(new Case("funds: " + name, Signed(method, path, body ?? (method == HttpMethod.Get ? null : "{}")), status, code));
+        string Refund(string amount = "100", string outRefundNo = "\"corpus-r1\"", string reason = "\"r\"") =>
+            $$"""{"out_refund_no":{{outRefundNo}},"amount":{{amount}},"reason":{{reason}}}""";
+        var refunds = $"/v1/orders/{_paidAmountOrder}/refunds";
+
+        // Refused by the order: nothing may be written, not even the out_refund_no reservation.
+        Add("refund of an unpaid order", HttpMethod.Post, refunds, 409, "ORDER_NOT_REFUNDABLE", Refund());
+        Add("refund of another app's order", HttpMethod.Post, $"/v1/orders/{_rsaOrder}/refunds", 404, "ORDER_NOT_FOUND", Refund());
+        Add("refund of an order that does not exist", HttpMethod.Post, "/v1/orders/20261126101530123T100000/refunds", 404, "ORDER_NOT_FOUND", Refund());
+        Add("refund of a malformed order id", HttpMethod.Post, "/v1/orders/not-an-order/refunds", 404, "ORDER_NOT_FOUND", Refund());
+        foreach (var (name, body) in new[]
+        {
+            ("amount 0", Refund(amount: "0")), ("amount -1", Refund(amount: "-1")), ("amount 1.5", Refund(amount: "1.5")),
+            ("amount as string", Refund(amount: "\"100\"")), ("amount 2^63", Refund(amount: "9223372036854775808")),
+            ("amount above the maximum", Refund(amount: "1000000001")), ("amount null", Refund(amount: "null")),
+            ("out_refund_no empty", Refund(outRefundNo: "\"\"")), ("out_refund_no 65", Refund(outRefundNo: $"\"{new string('r', 65)}\"")),
+            ("out_refund_no with a space", Refund(outRefundNo: "\"a b\"")), ("out_refund_no unicode", Refund(outRefundNo: "\"退款1\"")),
+            ("out_refund_no number", Refund(outRefundNo: "12")), ("reason 257", Refund(reason: $"\"{new string('x', 257)}\"")),
+            ("reason with a control character", Refund(reason: "\"a\\u0007b\"")), ("reason empty", Refund(reason: "\"\"")),
+            ("empty object", "{}"), ("array", "[]"),
+        })
+        {
+            Add("refund " + name, HttpMethod.Post, refunds, 400, "VALIDATION_FAILED", body);
+        }
+        Add("refund body not JSON", HttpMethod.Post, refunds, 400, "MALFORMED_JSON", "{\"out_refund_no\":");
+        foreach (var id in new[] { "nope", $"{_paidAmountOrder}R000", $"{_paidAmountOrder}R001", $"{_rsaOrder}R001", $"{_paidAmountOrder}X001", "20261126101530123T100000R001" })
+        {
+            Add($"get refund {id}", HttpMethod.Get, $"/v1/refunds/{id}", 404, "REFUND_NOT_FOUND");
+        }
+        Add("refund by unused out_refund_no", HttpMethod.Get, "/v1/refunds/by-out-refund-no/never-used", 404, "REFUND_NOT_FOUND");
+
+        string Transfer(string channel = "\"mock\"", string payee = """{"type":"mock_account","account":"p1"}""", string amount = "100", string currency = "\"CNY\"") =>
+            $$"""{"out_transfer_no":"corpus-t1","channel":{{channel}},"payee":{{payee}},"amount":{{amount}},"currency":{{currency}},"notify_url":"http://m.test/n"}""";
+        foreach (var (name, body) in new[]
+        {
+            ("no payee", Transfer(payee: "null")), ("payee without account", Transfer(payee: """{"type":"mock_account"}""")),
+            ("payee account 129", Transfer(payee: $$"""{"type":"mock_account","account":"{{new string('a', 129)}}"}""")),
+            ("payee type with capitals", Transfer(payee: """{"type":"MOCK","account":"p1"}""")),
+            ("amount 0", Transfer(amount: "0")), ("amount -7", Transfer(amount: "-7")), ("amount as string", Transfer(amount: "\"5\"")),
+            ("currency lower case", Transfer(currency: "\"cny\"")), ("currency unknown", Transfer(currency: "\"XXX\"")),
+            ("channel missing", Transfer(channel: "null")), ("empty object", "{}"),
+        })
+        {
+            Add("transfer " + name, HttpMethod.Post, "/v1/transfers", 400, "VALIDATION_FAILED", body);
+        }
+        Add("transfer to a payee type the channel cannot pay", HttpMethod.Post, "/v1/transfers", 422, "PAYEE_TYPE_NOT_SUPPORTED",
+            Transfer(payee: """{"type":"wechat_openid","account":"o1"}"""));
+        Add("transfer on a channel the app has no route to", HttpMethod.Post, "/v1/transfers", 422, "CHANNEL_NOT_ALLOWED",
+            Transfer(channel: "\"wechatpay\"", payee: """{"type":"wechat_openid","account":"o1"}"""));
+        foreach (var id in new[] { "nope", "T", "T20261126101530123T100000", "20261126101530123T100000" })
+        {
+            Add($"get transfer {id}", HttpMethod.Get, $"/v1/transfers/{id}", 404, "TRANSFER_NOT_FOUND");
+        }
+        Add("transfer by unused out_transfer_no", HttpMethod.Get, "/v1/transfers/by-out-transfer-no/never-used", 404, "TRANSFER_NOT_FOUND");
+        return cases;
+    }
+
+    [Fact]
+    public async Task RefundAndTransferRequestsThatCannotBeServed_Get4xxProblems_AndChangeNothing() =>
+        await AssertCorpusAsync(Funds(), 45, IsProblem);
+
     // ---------------------------------------------------------------- channel callbacks
 
     private (string Body, Dictionary<string, string> Headers) MockCallback(string orderId, long amount, string status = "SUCCEEDED", string currency = "CNY",
@@ -685,8 +752,8 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
     public void Corpus_HasAtLeast200Requests()
     {
         // The replay cases read fields set in InitializeAsync; building the lists sends nothing.
-        var total = CreateBodies().Count + Forgeries().Count + Endpoints().Count + Callbacks().Count;
-        output.WriteLine($"corpus: {CreateBodies().Count} create bodies, {Forgeries().Count} authentication forgeries and replays, {Endpoints().Count} endpoint probes, {Callbacks().Count} callbacks = {total}");
+        var total = CreateBodies().Count + Forgeries().Count + Endpoints().Count + Funds().Count + Callbacks().Count;
+        output.WriteLine($"corpus: {CreateBodies().Count} create bodies, {Forgeries().Count} authentication forgeries and replays, {Endpoints().Count} endpoint probes, {Funds().Count} refund and transfer requests, {Callbacks().Count} callbacks = {total}");
         Assert.True(total >= 200, $"{total} requests");
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using PayGateway.ChannelSimulator;
 using PayGateway.Reliability;
 using PayGateway.Tests.Infrastructure;
@@ -12,6 +13,23 @@ public static class ReliabilityCheck
         ChannelMerchantByAccount = new Dictionary<string, string> { [$"mock/{PaymentFixture.MockAccountId}"] = PaymentFixture.MockMerchantId },
         WebhookUrlPrefix = fixture.Webhooks.Url.ToString(),
     };
+
+    /// <summary>What a merchant saw for one request (for I6): the status, and the order id, order status or problem code its body carried.</summary>
+    public static CallerObservation Observed(string appId, string outTradeNo, int httpStatus, string text)
+    {
+        string? orderId = null, status = null, code = null;
+        try
+        {
+            var json = JsonNode.Parse(text);
+            orderId = (string?)json?["order_id"];
+            code = (string?)json?["code"];
+            status = json?["status"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null; // a problem's status is a number
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+        return new CallerObservation(appId, outTradeNo, httpStatus, orderId, status, code);
+    }
 
     public static IReadOnlyList<ChannelRecord> ChannelRecords(SimulatorHost simulator) =>
         [.. simulator.Records.Select(r => new ChannelRecord(r.Kind, r.MerchantId, r.OutTradeNo, r.Amount, r.Currency, r.ResponseStatus, r.Result, r.TradeNo))];

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using PayGateway.ChannelSimulator.Behaviour;
 using PayGateway.Reliability;
 using PayGateway.Tests.Infrastructure;
@@ -49,21 +48,8 @@ public sealed class StorageFaultTests(PaymentFixture fixture) : IClassFixture<Pa
         return (response, await response.Content.ReadAsStringAsync());
     }
 
-    private static CallerObservation Saw(string outTradeNo, HttpResponseMessage response, string text)
-    {
-        string? orderId = null, status = null, code = null;
-        try
-        {
-            var json = JsonNode.Parse(text);
-            orderId = (string?)json?["order_id"];
-            code = (string?)json?["code"];
-            status = json?["status"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null; // a problem's status is a number
-        }
-        catch (System.Text.Json.JsonException)
-        {
-        }
-        return new CallerObservation(PaymentFixture.HmacAppId, outTradeNo, (int)response.StatusCode, orderId, status, code);
-    }
+    private static CallerObservation Saw(string outTradeNo, HttpResponseMessage response, string text) =>
+        ReliabilityCheck.Observed(PaymentFixture.HmacAppId, outTradeNo, (int)response.StatusCode, text);
 
     /// <summary>
     /// The request was refused as a failure (5xx problem+json): the caller must retry. Scenario 4 asks for 503 with

@@ -10,7 +10,7 @@ using Xunit;
 
 namespace PayGateway.Tests.Channels.Alipay;
 
-public class AlipayChannelTests
+public partial class AlipayChannelTests
 {
     private const string AppId = "2021000000000001";
     private const string OrderId = "ord_20240101_0001";
