@@ -10,6 +10,8 @@ namespace PayGateway.Benchmarks;
 public sealed class GrainCallCounter : IIncomingGrainCallFilter, IOutgoingGrainCallFilter
 {
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+    // Names by method, so counting allocates nothing per call (the benchmark also measures allocations).
+    private readonly ConcurrentDictionary<System.Reflection.MethodInfo, string> _names = new();
     private readonly string _prefix;
 
     private GrainCallCounter(string prefix) => _prefix = prefix;
@@ -34,9 +36,14 @@ public sealed class GrainCallCounter : IIncomingGrainCallFilter, IOutgoingGrainC
 
     private void Count(IGrainCallContext context)
     {
+        var name = context.InterfaceMethod is { } method ? _names.GetOrAdd(method, _ => Name(context)) : Name(context);
+        _counts.AddOrUpdate(name, 1, static (_, n) => n + 1);
+    }
+
+    private string Name(IGrainCallContext context)
+    {
         var name = context.InterfaceName;
-        var shortName = name[(name.LastIndexOf('.') + 1)..];
-        _counts.AddOrUpdate($"{_prefix}{shortName}.{context.MethodName}", 1, static (_, n) => n + 1);
+        return $"{_prefix}{name[(name.LastIndexOf('.') + 1)..]}.{context.MethodName}";
     }
 
     public static IReadOnlyDictionary<string, long> Snapshot()
