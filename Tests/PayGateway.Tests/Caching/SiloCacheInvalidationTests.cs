@@ -68,6 +68,26 @@ public sealed class SiloCacheInvalidationTests(TwoSiloFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task WebhookSecretChange_SignsWithTheNewSecretOnEverySilo()
+    {
+        var appId = $"cache_app_{Guid.NewGuid():N}"[..30];
+        var (secret, oldWebhook, newWebhook) = (Secret(), Secret(), Secret());
+        var body = Encoding.UTF8.GetBytes("{\"id\":\"evt_1\"}");
+        await ConfigureAppAsync(appId, secret, enabled: true, oldWebhook);
+        foreach (var silo in Silos)
+        {
+            Assert.Equal(WebhookSignature(oldWebhook, body), (await silo.GetRequiredService<MerchantAppCache>().GetAsync(appId))!.SignWebhook(body, 1_700_000_000));
+        }
+
+        await ConfigureAppAsync(appId, secret, enabled: true, newWebhook);
+
+        foreach (var silo in Silos)
+        {
+            Assert.Equal(WebhookSignature(newWebhook, body), (await silo.GetRequiredService<MerchantAppCache>().GetAsync(appId))!.SignWebhook(body, 1_700_000_000));
+        }
+    }
+
+    [Fact]
     public async Task ChannelAccountChange_IsSeenByEverySiloAtOnce()
     {
         var accountId = $"cache-acc-{Guid.NewGuid():N}"[..30];
@@ -88,6 +108,9 @@ public sealed class SiloCacheInvalidationTests(TwoSiloFixture fixture) : IClassF
         }
     }
 
+    private static string WebhookSignature(string secret, byte[] body) =>
+        $"t=1700000000,v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), (byte[])[.. Encoding.UTF8.GetBytes("1700000000."), .. body]))}";
+
     private static string Secret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
     private static string Sign(string secret) => Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Message));
@@ -97,10 +120,10 @@ public sealed class SiloCacheInvalidationTests(TwoSiloFixture fixture) : IClassF
             ? keys.Verify(MerchantAuthScheme.Hmac, Message, Sign(secret))
             : SignatureCheck.UnknownApp;
 
-    private async Task ConfigureAppAsync(string appId, string hmacSecret, bool enabled)
+    private async Task ConfigureAppAsync(string appId, string hmacSecret, bool enabled, string? webhookSecret = null)
     {
         var result = await fixture.Grains.GetGrain<IMerchantAppGrain>(appId).ConfigureAsync(
-            new MerchantAppConfig("Cache test shop", MerchantAuthScheme.Hmac, null, hmacSecret, Secret(), [], enabled));
+            new MerchantAppConfig("Cache test shop", MerchantAuthScheme.Hmac, null, hmacSecret, webhookSecret ?? Secret(), [], enabled));
         Assert.Null(result.Error);
     }
 
