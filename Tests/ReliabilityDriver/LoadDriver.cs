@@ -42,7 +42,9 @@ public static class LoadDriver
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(40) };
         var observations = new ConcurrentQueue<CallerObservation>();
         var done = 0;
-        long attempts = 0, errors = 0, payAttempts = 0, payErrors = 0, unknownRetries = 0, recreated = 0;
+        long attempts = 0, errors = 0, payAttempts = 0, payErrors = 0, unknownRetries = 0, recreated = 0, refunds = 0, refundErrors = 0;
+        // Every few paid orders the merchant refunds half, so the faults also hit refunds in flight (I2/I3 for refunds).
+        var refundEvery = args.Int("refund-every", 4);
         var gaveUp = new ConcurrentBag<string>();
         var clock = Stopwatch.StartNew();
 
@@ -130,6 +132,7 @@ public static class LoadDriver
         async Task PayAndLookAsync(string outTradeNo, string orderId, string body)
         {
             // The payer pays at the channel (the cashier's Pay button, through the control API).
+            var paidHere = false;
             for (var attempt = 0; DateTime.UtcNow < deadline; attempt++)
             {
                 Interlocked.Increment(ref payAttempts);
@@ -138,6 +141,7 @@ public static class LoadDriver
                     using var paid = await http.PostAsync(new Uri(sim, $"mock/control/payments/{Uri.EscapeDataString(orderId)}/pay?merchant_id={merchantId}"), null);
                     if ((int)paid.StatusCode is 200 or 409)
                     {
+                        paidHere = paid.StatusCode == System.Net.HttpStatusCode.OK;
                         break;
                     }
                     if ((int)paid.StatusCode == 404 && attempt % 3 == 2)
@@ -159,11 +163,39 @@ public static class LoadDriver
             // The merchant looks at its order once (what it sees is part of I5/I6); failures here are only recorded.
             var (readStatus, readJson, readCode) = await SendAsync(http, api, appId, secret, HttpMethod.Get, $"/v1/orders/{orderId}", null);
             observations.Enqueue(new CallerObservation(appId, outTradeNo, readStatus, (string?)readJson?["order_id"], StatusOf(readJson), readCode));
+            if (paidHere && refundEvery > 0 && (uint)outTradeNo.GetHashCode(StringComparison.Ordinal) % (uint)refundEvery == 0)
+            {
+                await RefundHalfAsync(outTradeNo, orderId, (long)JsonNode.Parse(body)!["amount"]!);
+            }
+        }
+
+        async Task RefundHalfAsync(string outTradeNo, string orderId, long amount)
+        {
+            // Refund once the order is paid; repeat the same request (same out_refund_no) through every fault.
+            var request = JsonSerializer.Serialize(new Dictionary<string, object> { ["out_refund_no"] = "rf-" + outTradeNo, ["amount"] = amount / 2, ["reason"] = "reliability run" });
+            for (var attempt = 0; DateTime.UtcNow < deadline; attempt++)
+            {
+                var (status, json, code) = await SendAsync(http, api, appId, secret, HttpMethod.Post, $"/v1/orders/{orderId}/refunds", request);
+                if (status == 200)
+                {
+                    Interlocked.Increment(ref refunds);
+                    return;
+                }
+                if (status is >= 400 and < 500 && code is not ("ORDER_NOT_REFUNDABLE" or "RATE_LIMITED") || code == "ORDER_NOT_REFUNDABLE" && attempt >= 30)
+                {
+                    Console.WriteLine($"  refund of {orderId} refused: {status} {code}");
+                    return;
+                }
+                // Not paid yet (the callback is on its way), or no answer: wait and repeat.
+                Interlocked.Increment(ref refundErrors);
+                await Task.Delay(Backoff(attempt));
+            }
+            gaveUp.Add("refund " + outTradeNo);
         }
 
         await File.WriteAllTextAsync(args["out"], JsonSerializer.Serialize(observations.ToArray()));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"load: {orders} orders in {clock.Elapsed.TotalSeconds:F0} s; create attempts {attempts} ({errors} failed and retried); pay attempts {payAttempts} ({payErrors} retried); creates repeated after an unknown answer {unknownRetries}, after no trade at the channel {recreated}; gave up on {gaveUp.Count}"));
+            $"load: {orders} orders in {clock.Elapsed.TotalSeconds:F0} s; create attempts {attempts} ({errors} failed and retried); pay attempts {payAttempts} ({payErrors} retried); creates repeated after an unknown answer {unknownRetries}, after no trade at the channel {recreated}; refunds {refunds} ({refundErrors} repeated); gave up on {gaveUp.Count}"));
         foreach (var key in gaveUp.Take(20))
         {
             Console.WriteLine($"  gave up: {key}");

@@ -33,10 +33,14 @@ internal sealed class WeChatPayApiClient(
     public WeChatPaySignatureVerifier Verifier(WeChatPayMerchant merchant) =>
         new(keyCache.Get(merchant).Store, timeProvider, maxClockSkew);
 
-    /// <summary>Sends the request and verifies the answer; never throws for transport problems.</summary>
-    public async Task<WeChatPayApiResponse> SendAsync(WeChatPayMerchant merchant, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the request and verifies the answer; never throws for transport problems. <paramref name="platformSerial"/>
+    /// names the platform key that encrypted sensitive fields of the body (sent as <c>Wechatpay-Serial</c>).
+    /// </summary>
+    public async Task<WeChatPayApiResponse> SendAsync(
+        WeChatPayMerchant merchant, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken, string? platformSerial = null)
     {
-        var response = await SendUnverifiedAsync(merchant, method, pathAndQuery, body, cancellationToken).ConfigureAwait(false);
+        var response = await SendUnverifiedAsync(merchant, method, pathAndQuery, body, cancellationToken, platformSerial).ConfigureAwait(false);
         if (response.StatusCode is null)
         {
             return WeChatPayApiResponse.NoAnswer(response.Failure!);
@@ -155,10 +159,21 @@ internal sealed class WeChatPayApiClient(
         return RefreshCertificatesAsync(merchant, force: false, cancellationToken);
     }
 
+    /// <summary>
+    /// The platform key to encrypt sensitive request fields with (downloading the certificates first when none are
+    /// loaded or they are old); null when no valid key can be had.
+    /// </summary>
+    public async Task<WeChatPayPlatformKey?> EncryptionKeyAsync(WeChatPayMerchant merchant, CancellationToken cancellationToken)
+    {
+        await EnsureCertificatesAsync(merchant, cancellationToken).ConfigureAwait(false);
+        return keyCache.Get(merchant).Store.Newest(timeProvider.GetUtcNow());
+    }
+
     private WeChatPayVerificationResult Verify(WeChatPayMerchant merchant, WeChatPaySignedMessage message) =>
         Verifier(merchant).Verify(message);
 
-    private async Task<RawResponse> SendUnverifiedAsync(WeChatPayMerchant merchant, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken)
+    private async Task<RawResponse> SendUnverifiedAsync(
+        WeChatPayMerchant merchant, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken, string? platformSerial = null)
     {
         var uri = merchant.Address(pathAndQuery);
         using var request = new HttpRequestMessage(method, uri);
@@ -174,6 +189,11 @@ internal sealed class WeChatPayApiClient(
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        if (platformSerial is not null)
+        {
+            request.Headers.TryAddWithoutValidation(WeChatPaySignedMessage.SerialHeader, platformSerial);
+        }
+
         if (body is not null)
         {
             // The exact bytes that were signed go on the wire.

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -9,14 +8,14 @@ namespace PayGateway.Channels.WeChatPay;
 
 /// <summary>
 /// WeChat Pay API v3 (direct merchant): Native (QR), JSAPI, H5 and App payments, query by out_trade_no, close,
-/// and payment callbacks.
+/// refunds, transfers to a user's balance (batch transfer), and payment and refund callbacks.
 /// </summary>
 /// <remarks>
 /// Settings: <c>mchid</c>, <c>appid</c>, <c>serial_no</c> (merchant certificate serial); optional
 /// <c>wechatpay_public_key_id</c> + <c>wechatpay_public_key</c> for merchants in public-key mode.
 /// Secrets: <c>private_key</c> (merchant API key PEM), <c>apiv3_key</c>.
 /// </remarks>
-public sealed class WeChatPayChannel : IPaymentChannel
+public sealed class WeChatPayChannel : IPaymentChannel, IRefundChannel, ITransferChannel
 {
     public void ValidateAccount(ChannelAccount account)
     {
@@ -43,9 +42,7 @@ public sealed class WeChatPayChannel : IPaymentChannel
 
     private static readonly HashSet<string> NotFoundCodes = new(StringComparer.Ordinal) { "ORDER_NOT_EXIST", "ORDERNOTEXIST" };
 
-    // WeChat reads JSON escapes fine, but unescaped UTF-8 keeps request bodies readable in its merchant console;
-    // HTML-safety escaping is irrelevant for an API body.
-    private static readonly JsonSerializerOptions BodyJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonSerializerOptions BodyJson = WeChatPayJson.RequestBody;
 
     /// <summary>WeChat's limit for <c>description</c>.</summary>
     private const int MaxDescriptionLength = 127;
@@ -53,6 +50,8 @@ public sealed class WeChatPayChannel : IPaymentChannel
     private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
 
     private readonly WeChatPayApiClient _api;
+    private readonly WeChatPayRefunds _refunds;
+    private readonly WeChatPayTransfers _transfers;
     private readonly TimeProvider _timeProvider;
 
     public WeChatPayChannel(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger<WeChatPayChannel> logger)
@@ -62,11 +61,17 @@ public sealed class WeChatPayChannel : IPaymentChannel
         ArgumentNullException.ThrowIfNull(logger);
         _timeProvider = timeProvider;
         _api = new WeChatPayApiClient(httpClientFactory, timeProvider, new WeChatPayPlatformKeyCache(), logger, WeChatPaySignatureVerifier.DefaultMaxClockSkew);
+        _refunds = new WeChatPayRefunds(_api);
+        _transfers = new WeChatPayTransfers(_api);
     }
 
     public string Name => ChannelName;
 
     public IReadOnlyCollection<PayMethod> SupportedMethods { get; } = [PayMethod.QR_CODE, PayMethod.SDK, PayMethod.WAP, PayMethod.APP];
+
+    public IReadOnlyCollection<string> PayeeTypes => WeChatPayTransfers.PayeeTypes;
+
+    public IReadOnlyCollection<string> TransferCurrencies => WeChatPayTransfers.Currencies;
 
     /// <summary>
     /// Downloads the account's platform certificates ahead of time. Optional: a callback or answer naming a serial
@@ -178,14 +183,14 @@ public sealed class WeChatPayChannel : IPaymentChannel
         ArgumentNullException.ThrowIfNull(request);
         var merchant = WeChatPayMerchant.From(account);
         var signed = WeChatPaySignedMessage.FromHeaders(request.Headers, request.Body);
-        var result = WeChatPayNotification.OpenTransaction(signed, _api.Verifier(merchant), merchant.ApiV3Key, out var transaction);
+        var result = WeChatPayNotification.Open(signed, _api.Verifier(merchant), merchant.ApiV3Key);
 
         if (result.Verification?.Status == WeChatPayVerificationStatus.UnknownSerial)
         {
             // A serial not loaded yet: the first callback after a restart, or WeChat signing with a new certificate.
             // Download (the client bounds how often) and verify again, so the callback is not refused for our gap.
             await _api.RefreshCertificatesAsync(merchant, force: false, cancellationToken, signed.Serial).ConfigureAwait(false);
-            result = WeChatPayNotification.OpenTransaction(signed, _api.Verifier(merchant), merchant.ApiV3Key, out transaction);
+            result = WeChatPayNotification.Open(signed, _api.Verifier(merchant), merchant.ApiV3Key);
         }
 
         if (!result.IsVerified)
@@ -196,12 +201,46 @@ public sealed class WeChatPayChannel : IPaymentChannel
             return ChannelCallbackParseResult.Rejected(code, result.Reason ?? result.Status.ToString());
         }
 
-        if (result.Envelope?.EventType is not { } eventType || !eventType.StartsWith("TRANSACTION.", StringComparison.Ordinal))
+        // Payments and refunds share the callback URL; the event type says which one this is.
+        var eventType = result.Envelope!.EventType;
+        if (eventType?.StartsWith("TRANSACTION.", StringComparison.Ordinal) == true)
         {
-            return ChannelCallbackParseResult.Rejected("UNSUPPORTED_EVENT", $"Not a payment notification: '{result.Envelope?.EventType}'.");
+            return PaymentCallback(merchant, result);
         }
 
-        if (transaction!.MchId != merchant.MchId)
+        if (eventType?.StartsWith("REFUND.", StringComparison.Ordinal) == true)
+        {
+            return WeChatPayRefunds.FromNotification(merchant, result);
+        }
+
+        return ChannelCallbackParseResult.Rejected("UNSUPPORTED_EVENT", $"Neither a payment nor a refund notification: '{eventType}'.");
+    }
+
+    public ChannelCallbackReply ReplyToCallback(bool accepted) => accepted
+        ? new ChannelCallbackReply(200, "application/json", "{\"code\":\"SUCCESS\",\"message\":\"成功\"}")
+        // Any non-2xx makes WeChat retry on its schedule, which is what a refused callback needs.
+        : new ChannelCallbackReply(500, "application/json", "{\"code\":\"FAIL\",\"message\":\"失败\"}");
+
+    public Task<ChannelRefundResult> RefundAsync(ChannelAccount account, ChannelRefundRequest request, CancellationToken cancellationToken) =>
+        _refunds.RefundAsync(WeChatPayMerchant.From(account), request, cancellationToken);
+
+    public Task<ChannelRefundResult> QueryRefundAsync(ChannelAccount account, ChannelRefundQuery query, CancellationToken cancellationToken) =>
+        _refunds.QueryRefundAsync(WeChatPayMerchant.From(account), query, cancellationToken);
+
+    public Task<ChannelTransferResult> TransferAsync(ChannelAccount account, ChannelTransferRequest request, CancellationToken cancellationToken) =>
+        _transfers.TransferAsync(WeChatPayMerchant.From(account), request, cancellationToken);
+
+    public Task<ChannelTransferResult> QueryTransferAsync(ChannelAccount account, ChannelTransferRequest request, CancellationToken cancellationToken) =>
+        _transfers.QueryTransferAsync(WeChatPayMerchant.From(account), request, cancellationToken);
+
+    private static ChannelCallbackParseResult PaymentCallback(WeChatPayMerchant merchant, WeChatPayNotificationResult notification)
+    {
+        if (!WeChatPayTransaction.TryParse(notification.Plaintext!, out var transaction))
+        {
+            return ChannelCallbackParseResult.Rejected("INVALID_NOTIFICATION", "The decrypted resource is not a transaction.");
+        }
+
+        if (transaction.MchId != merchant.MchId)
         {
             return ChannelCallbackParseResult.Rejected("MERCHANT_MISMATCH", "The notification is for another merchant id.");
         }
@@ -219,13 +258,8 @@ public sealed class WeChatPayChannel : IPaymentChannel
             amount.Currency,
             transaction.MchId,
             transaction.SuccessTime,
-            result.Envelope.Id));
+            notification.Envelope!.Id));
     }
-
-    public ChannelCallbackReply ReplyToCallback(bool accepted) => accepted
-        ? new ChannelCallbackReply(200, "application/json", "{\"code\":\"SUCCESS\",\"message\":\"成功\"}")
-        // Any non-2xx makes WeChat retry on its schedule, which is what a refused callback needs.
-        : new ChannelCallbackReply(500, "application/json", "{\"code\":\"FAIL\",\"message\":\"失败\"}");
 
     private static ChannelPaymentResult? Reject(ChannelPaymentRequest request)
     {
@@ -244,14 +278,7 @@ public sealed class WeChatPayChannel : IPaymentChannel
 
     private static (string Path, JsonObject Body) BuildOrder(WeChatPayMerchant merchant, ChannelPaymentRequest request)
     {
-        var description = request.Subject;
-        if (description.Length > MaxDescriptionLength)
-        {
-            // Never cut between the halves of a surrogate pair: WeChat would reject the invalid UTF-8.
-            var cut = char.IsHighSurrogate(description[MaxDescriptionLength - 1]) ? MaxDescriptionLength - 1 : MaxDescriptionLength;
-            description = description[..cut];
-        }
-
+        var description = WeChatPayText.Truncate(request.Subject, MaxDescriptionLength);
         var body = new JsonObject
         {
             ["appid"] = merchant.AppId,

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace PayGateway.Channels.WeChatPay;
@@ -10,6 +11,10 @@ namespace PayGateway.Channels.WeChatPay;
 /// </summary>
 internal static class WeChatPayJson
 {
+    // WeChat reads JSON escapes fine, but unescaped UTF-8 keeps request bodies readable in its merchant console;
+    // HTML-safety escaping is irrelevant for an API body.
+    public static readonly JsonSerializerOptions RequestBody = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static bool TryGetString(JsonElement obj, string name, [NotNullWhen(true)] out string? value)
     {
         value = null;

@@ -15,17 +15,14 @@ namespace PayGateway.ChannelSimulator.WeChatPay;
 /// answered signed with the platform key. Trades live in the shared trade store.
 /// </summary>
 internal sealed class WeChatPayApi(
-    WeChatPayMerchants merchants,
+    WeChatPayCalls calls,
     TradeStore store,
     BehaviourRegistry behaviours,
-    RecordLog records,
     TradeOperations operations,
     WeChatPayOrders orders,
     WeChatPayPlatformKeys platform,
-    WeChatPayResponder responder,
     SimulatorOptions options,
-    TimeProvider time,
-    IHostApplicationLifetime lifetime)
+    TimeProvider time)
 {
     /// <summary>openid of the payer of non-JSAPI orders (they name no payer).</summary>
     public const string SimulatedOpenId = "oSimulatorPayer0000000000000";
@@ -44,7 +41,7 @@ internal sealed class WeChatPayApi(
 
     public async Task CreateAsync(HttpContext context, string tradeType)
     {
-        if (await BeginAsync(context, RecordKind.Create, null) is not ({ } call, { } merchant))
+        if (await calls.BeginAsync(context, RecordKind.Create, null) is not ({ } call, { } merchant))
         {
             return;
         }
@@ -101,7 +98,7 @@ internal sealed class WeChatPayApi(
 
     public async Task QueryAsync(HttpContext context, string? outTradeNo, string? transactionId)
     {
-        if (await BeginAsync(context, RecordKind.Query, outTradeNo) is not ({ } call, { } merchant))
+        if (await calls.BeginAsync(context, RecordKind.Query, outTradeNo) is not ({ } call, { } merchant))
         {
             return;
         }
@@ -129,7 +126,7 @@ internal sealed class WeChatPayApi(
 
     public async Task CloseAsync(HttpContext context, string outTradeNo)
     {
-        if (await BeginAsync(context, RecordKind.Close, outTradeNo) is not ({ } call, { } merchant))
+        if (await calls.BeginAsync(context, RecordKind.Close, outTradeNo) is not ({ } call, { } merchant))
         {
             return;
         }
@@ -160,7 +157,7 @@ internal sealed class WeChatPayApi(
 
     public async Task CertificatesAsync(HttpContext context)
     {
-        if (await BeginAsync(context, WeChatPayRecordKind.Certificates, null) is not ({ } call, { } merchant))
+        if (await calls.BeginAsync(context, WeChatPayRecordKind.Certificates, null) is not ({ } call, { } merchant))
         {
             return;
         }
@@ -217,29 +214,4 @@ internal sealed class WeChatPayApi(
             return null;
         }
     }
-
-    private async Task<(WeChatPayApiCall Call, WeChatPayMerchant Merchant)?> BeginAsync(HttpContext context, string kind, string? outTradeNo)
-    {
-        var (caller, refusal) = await WeChatPayAuthenticator.ReadAsync(context, merchants, time, options.WeChatPay.MaxClockSkew);
-        if (refusal is not null)
-        {
-            records.Add(kind, refusal.MchId ?? "", outTradeNo, null, null, null, refusal.Status, refusal.Code);
-            await responder.WriteAsync(context, refusal.Status, new ErrorBody(refusal.Code, refusal.Message), SimulatorBehaviour.None);
-            return null;
-        }
-        return (new WeChatPayApiCall(context, caller!, kind, records, responder, lifetime.ApplicationStopping), caller!.Merchant);
-    }
-}
-
-/// <summary>A WeChat Pay call: answers signed with the platform key, configured failures as signed <c>{"code","message"}</c>.</summary>
-internal sealed class WeChatPayApiCall(HttpContext context, WeChatPayCaller caller, string kind, RecordLog records, WeChatPayResponder responder, CancellationToken stopping)
-    : ApiCall(context, caller.Merchant.MchId, kind, records, stopping)
-{
-    /// <summary>The raw request body, as authenticated.</summary>
-    public byte[] Body { get; } = caller.Body;
-
-    protected override (int Status, object Body, string Result) FailureAnswer(SimulatorFailure failure) =>
-        (failure.HttpStatus, new ErrorBody(failure.Code, failure.Message ?? "Configured failure."), failure.Code);
-
-    protected override Task WriteAnswerAsync(int status, object body) => responder.WriteAsync(Context, status, body, Behaviour);
 }

@@ -20,4 +20,16 @@ public sealed partial record SimulatorBehaviour
     /// signed correctly over the altered body, so only decryption can notice.
     /// </summary>
     public bool TamperCallbackResource { get; init; }
+
+    /// <summary>
+    /// WeChat Pay: a refund accepted under this behaviour (operation <c>refund</c>) ends in this status instead of
+    /// <c>SUCCESS</c>: <c>ABNORMAL</c> (money left the merchant, did not reach the payer) or <c>CLOSED</c> (nothing moved).
+    /// </summary>
+    public string? RefundStatus { get; init; }
+
+    /// <summary>
+    /// WeChat Pay: the details of a batch accepted under this behaviour (operation <c>transfer</c>) end <c>FAIL</c>
+    /// with this <c>fail_reason</c> (e.g. <c>ACCOUNT_FROZEN</c>, <c>OPENID_INVALID</c>) instead of <c>SUCCESS</c>.
+    /// </summary>
+    public string? TransferFailReason { get; init; }
 }

@@ -56,6 +56,35 @@ public static class WeChatPayCrypto
         return Convert.ToBase64String(sealedData);
     }
 
+    /// <summary>
+    /// Encrypts a sensitive field the way WeChat does towards the merchant: RSA-OAEP (SHA-1, MGF1-SHA-1) with the
+    /// merchant's public key (SubjectPublicKeyInfo), base64.
+    /// </summary>
+    public static string EncryptSensitive(byte[] subjectPublicKeyInfo, string plaintext)
+    {
+        using var rsa = RSA.Create();
+        rsa.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out _);
+        return Convert.ToBase64String(rsa.Encrypt(Encoding.UTF8.GetBytes(plaintext), RSAEncryptionPadding.OaepSHA1));
+    }
+
+    /// <summary>Decrypts a sensitive request field (RSA-OAEP SHA-1, base64); null when it is not one.</summary>
+    public static string? DecryptSensitive(RSA privateKey, string ciphertextBase64)
+    {
+        var buffer = new byte[ciphertextBase64.Length];
+        if (!Convert.TryFromBase64String(ciphertextBase64, buffer, out var length))
+        {
+            return null;
+        }
+        try
+        {
+            return Encoding.UTF8.GetString(privateKey.Decrypt(buffer.AsSpan(0, length).ToArray(), RSAEncryptionPadding.OaepSHA1));
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Serial as WeChat writes it: upper-case hex without leading zeros (so <c>00D7…</c> equals <c>D7…</c>); non-hex ids as given.</summary>
     public static string NormalizeSerial(string serial)
     {

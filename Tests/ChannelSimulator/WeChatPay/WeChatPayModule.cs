@@ -17,6 +17,9 @@ internal static class WeChatPayModule
         string PublicKey,
         [property: JsonPropertyName("apiv3_key")] string ApiV3Key);
 
+    /// <summary>Body of <c>PUT /wechatpay/control/payees/{openid}</c>: the payee's real name.</summary>
+    public sealed record PayeeRegistration(string Name);
+
     /// <summary>
     /// Registers the services. Merchants also come from configuration
     /// <c>Simulator:WeChatPay:Merchants:&lt;mchid&gt;:{SerialNo, PublicKey | PublicKeyFile, ApiV3Key}</c>.
@@ -37,13 +40,27 @@ internal static class WeChatPayModule
         services.AddSingleton<WeChatPayPlatformKeys>();
         services.AddSingleton<WeChatPayOrders>();
         services.AddSingleton<WeChatPayResponder>();
+        services.AddSingleton<WeChatPayCalls>();
         services.AddSingleton<WeChatPayApi>();
-        services.AddSingleton<ICallbackFormat, WeChatPayNotifier>();
+        services.AddSingleton<WeChatPayNotifier>();
+        services.AddSingleton<ICallbackFormat>(sp => sp.GetRequiredService<WeChatPayNotifier>());
+        services.AddSingleton<WeChatPayDeferred>();
+        services.AddSingleton<WeChatPayRefundStore>();
+        services.AddSingleton<IResettableState>(sp => sp.GetRequiredService<WeChatPayRefundStore>());
+        services.AddSingleton<WeChatPayRefundNotifier>();
+        services.AddSingleton<WeChatPayRefundApi>();
+        services.AddSingleton<WeChatPayPayees>();
+        services.AddSingleton<WeChatPayTransferStore>();
+        services.AddSingleton<IResettableState>(sp => sp.GetRequiredService<WeChatPayTransferStore>());
+        services.AddSingleton<WeChatPayTransferApi>();
         services.AddSingleton(sp => new WeChatPaySimulator(
             sp.GetRequiredService<WeChatPayMerchants>(),
             sp.GetRequiredService<WeChatPayPlatformKeys>(),
             sp.GetRequiredService<WeChatPayOrders>(),
-            sp.GetRequiredService<TradeStore>()));
+            sp.GetRequiredService<TradeStore>(),
+            sp.GetRequiredService<WeChatPayRefundStore>(),
+            sp.GetRequiredService<WeChatPayTransferStore>(),
+            sp.GetRequiredService<WeChatPayPayees>()));
     }
 
     public static void Map(WebApplication app)
@@ -52,6 +69,8 @@ internal static class WeChatPayModule
         app.Services.GetRequiredService<WeChatPayPlatformKeys>();
         app.Services.GetRequiredService<WeChatPayMerchants>();
         WeChatPayApi.Map(app);
+        WeChatPayRefundApi.Map(app);
+        WeChatPayTransferApi.Map(app);
         CashierEndpoints.Map(app, Cashier);
 
         var control = ControlEndpoints.MapLoopbackGroup(app, "/wechatpay/control");
@@ -74,5 +93,14 @@ internal static class WeChatPayModule
             wechat.RetirePlatformCertificate(serialNo) ? Results.NoContent() : Results.Conflict());
         control.MapGet("/orders/{outTradeNo}", (string outTradeNo, string? mchid, WeChatPaySimulator wechat) =>
             wechat.FindOrder(outTradeNo, mchid) is { } order ? Results.Ok(order) : Results.NotFound());
+        control.MapGet("/refunds/{outRefundNo}", (string outRefundNo, string mchid, WeChatPaySimulator wechat) =>
+            wechat.FindRefund(mchid, outRefundNo) is { } refund ? Results.Ok(refund) : Results.NotFound());
+        control.MapGet("/transfers/{outBatchNo}", (string outBatchNo, string mchid, WeChatPaySimulator wechat) =>
+            wechat.FindTransfer(mchid, outBatchNo) is { } transfer ? Results.Ok(transfer) : Results.NotFound());
+        control.MapPut("/payees/{openid}", (string openid, PayeeRegistration body, WeChatPaySimulator wechat) =>
+        {
+            wechat.SetPayeeName(openid, body.Name);
+            return Results.NoContent();
+        });
     }
 }

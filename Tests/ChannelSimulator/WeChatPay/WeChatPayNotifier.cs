@@ -12,7 +12,7 @@ namespace PayGateway.ChannelSimulator.WeChatPay;
 /// <summary>
 /// The TRANSACTION.SUCCESS notification of a paid WeChat Pay trade: the transaction encrypted with the merchant's
 /// APIv3 key (AEAD_AES_256_GCM, associated data <c>transaction</c>) inside the signed envelope. Delivery, retries,
-/// repeats and records are the shared <see cref="CallbackSender"/>'s.
+/// repeats and records are the shared <see cref="CallbackSender"/>'s. Refund notifications are sealed the same way.
 /// </summary>
 internal sealed class WeChatPayNotifier(WeChatPayOrders orders, WeChatPayMerchants merchants, WeChatPayResponder responder) : ICallbackFormat
 {
@@ -30,25 +30,38 @@ internal sealed class WeChatPayNotifier(WeChatPayOrders orders, WeChatPayMerchan
         }
         var amount = behaviour.TamperCallbackAmount ? trade.Amount + 1 : trade.Amount;
         var plaintext = WeChatPayResponder.Serialize(WeChatPayViews.Transaction(trade, order, WeChatPayTradeState.Success, amount));
+        var envelope = new Envelope(EventId(trade), trade.PaidAt ?? trade.CreatedAt, EventType, "支付成功", "transaction");
+        return Seal(notifyUrl, merchant, envelope, plaintext, amount, behaviour);
+    }
+
+    /// <summary>The outer, signed part of a notification; <c>ResourceType</c> is both original_type and associated_data.</summary>
+    public sealed record Envelope(string Id, DateTimeOffset CreateTime, string EventType, string Summary, string ResourceType);
+
+    /// <summary>
+    /// A notification to <paramref name="notifyUrl"/>: <paramref name="plaintext"/> encrypted with the merchant's APIv3
+    /// key inside the signed envelope (payments here, refunds in <see cref="WeChatPayRefundNotifier"/>).
+    /// </summary>
+    public PreparedCallback Seal(Uri notifyUrl, WeChatPayMerchant merchant, Envelope envelope, byte[] plaintext, long amount, SimulatorBehaviour behaviour)
+    {
         var nonce = WeChatPayCrypto.Nonce(12);
-        var ciphertext = WeChatPayCrypto.Encrypt(merchant.ApiV3Key, nonce, "transaction", plaintext);
+        var ciphertext = WeChatPayCrypto.Encrypt(merchant.ApiV3Key, nonce, envelope.ResourceType, plaintext);
         if (behaviour.TamperCallbackResource)
         {
             ciphertext = Tamper(ciphertext);
         }
         var body = WeChatPayResponder.Serialize(new JsonObject
         {
-            ["id"] = EventId(trade),
-            ["create_time"] = WeChatPayCrypto.Rfc3339(trade.PaidAt ?? trade.CreatedAt),
+            ["id"] = envelope.Id,
+            ["create_time"] = WeChatPayCrypto.Rfc3339(envelope.CreateTime),
             ["resource_type"] = "encrypt-resource",
-            ["event_type"] = EventType,
-            ["summary"] = "支付成功",
+            ["event_type"] = envelope.EventType,
+            ["summary"] = envelope.Summary,
             ["resource"] = new JsonObject
             {
-                ["original_type"] = "transaction",
+                ["original_type"] = envelope.ResourceType,
                 ["algorithm"] = WeChatPayCrypto.AeadAlgorithm,
                 ["ciphertext"] = ciphertext,
-                ["associated_data"] = "transaction",
+                ["associated_data"] = envelope.ResourceType,
                 ["nonce"] = nonce,
             },
         });
@@ -68,9 +81,11 @@ internal sealed class WeChatPayNotifier(WeChatPayOrders orders, WeChatPayMerchan
         return new PreparedCallback(amount, NewAttempt, IsAcknowledged);
     }
 
+    /// <summary>A UUID-shaped id, stable for <paramref name="key"/> (a redelivery carries the same id, like WeChat's).</summary>
+    public static string StableId(string key) => new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(key)).AsSpan(0, 16)).ToString();
+
     /// <summary>Stable per trade, so a redelivery carries the same id (UUID-shaped, like WeChat's).</summary>
-    public static string EventId(SimulatorTrade trade) =>
-        new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{EventType}/{trade.MerchantId}/{trade.TradeNo}")).AsSpan(0, 16)).ToString();
+    public static string EventId(SimulatorTrade trade) => StableId($"{EventType}/{trade.MerchantId}/{trade.TradeNo}");
 
     /// <summary>
     /// HTTP 200 or 204 acknowledges; the body may be empty or anything, except a JSON <c>code</c> other than

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using static PayGateway.ChannelSimulator.WeChatPay.WeChatPayFields;
 
 namespace PayGateway.ChannelSimulator.WeChatPay;
 
@@ -70,12 +71,11 @@ internal static class WeChatPayOrderReader
         {
             return "description is required (at most 127 characters).";
         }
-        if (outTradeNo is not { Length: >= 6 and <= 32 } || !outTradeNo.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '|' or '*'))
+        if (!WeChatPayFields.IsNumber(outTradeNo, 6, 32, "_-|*"))
         {
             return "out_trade_no must be 6-32 characters of letters, digits, _ - | *.";
         }
-        if (!Uri.TryCreate(Text(root, "notify_url"), UriKind.Absolute, out notifyUrl) || notifyUrl.Scheme is not ("http" or "https")
-            || notifyUrl.Query.Length > 0 || notifyUrl.AbsoluteUri.Length > 256)
+        if (!WeChatPayFields.IsNotifyUrl(Text(root, "notify_url"), out notifyUrl))
         {
             return "notify_url must be an absolute http(s) URL without query parameters (at most 256 characters).";
         }
@@ -125,10 +125,4 @@ internal static class WeChatPayOrderReader
         var hasOffset = text.EndsWith('Z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
         return hasOffset && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out time);
     }
-
-    private static JsonElement Object(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : default;
-
-    private static string? Text(JsonElement obj, string name) =>
-        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -87,6 +87,23 @@ internal sealed class WeChatPayPlatformKeys : IDisposable
         }
     }
 
+    /// <summary>
+    /// Decrypts a sensitive request field with the private key of the served certificate <paramref name="serialNo"/>
+    /// (the request's <c>Wechatpay-Serial</c>); null when no served certificate has that serial or it does not decrypt.
+    /// </summary>
+    public string? Decrypt(string? serialNo, string ciphertextBase64)
+    {
+        if (string.IsNullOrWhiteSpace(serialNo))
+        {
+            return null;
+        }
+        var serial = WeChatPayCrypto.NormalizeSerial(serialNo);
+        lock (_lock)
+        {
+            return _served.FirstOrDefault(e => e.SerialNo == serial) is { } entry ? WeChatPayCrypto.DecryptSensitive(entry.Key, ciphertextBase64) : null;
+        }
+    }
+
     /// <summary>A well-formed serial that names no certificate the simulator issued.</summary>
     public string UnknownSerial()
     {

@@ -5,7 +5,7 @@ namespace PayGateway.ChannelSimulator.WeChatPay;
 
 /// <summary>
 /// In-process control of the WeChat Pay v3 part of the simulator (<see cref="SimulatorHost.WeChatPay"/>): merchants,
-/// platform certificates, orders. Behaviours, records, paying and callbacks are the shared ones on <see cref="SimulatorHost"/>.
+/// platform certificates, orders, refunds, transfers and payee names. Behaviours, records, paying and callbacks are the shared ones on <see cref="SimulatorHost"/>.
 /// </summary>
 public sealed class WeChatPaySimulator
 {
@@ -13,13 +13,26 @@ public sealed class WeChatPaySimulator
     private readonly WeChatPayPlatformKeys _platform;
     private readonly WeChatPayOrders _orders;
     private readonly TradeStore _store;
+    private readonly WeChatPayRefundStore _refunds;
+    private readonly WeChatPayTransferStore _transfers;
+    private readonly WeChatPayPayees _payees;
 
-    internal WeChatPaySimulator(WeChatPayMerchants merchants, WeChatPayPlatformKeys platform, WeChatPayOrders orders, TradeStore store)
+    internal WeChatPaySimulator(
+        WeChatPayMerchants merchants,
+        WeChatPayPlatformKeys platform,
+        WeChatPayOrders orders,
+        TradeStore store,
+        WeChatPayRefundStore refunds,
+        WeChatPayTransferStore transfers,
+        WeChatPayPayees payees)
     {
         _merchants = merchants;
         _platform = platform;
         _orders = orders;
         _store = store;
+        _refunds = refunds;
+        _transfers = transfers;
+        _payees = payees;
     }
 
     /// <summary>
@@ -54,5 +67,22 @@ public sealed class WeChatPaySimulator
     {
         var trade = mchId is null ? _store.FindAnyMerchant(outTradeNo) : _store.Find(mchId, outTradeNo);
         return trade is not null && _orders.TryGet(trade.TradeNo, out var order) ? order : null;
+    }
+
+    /// <summary>A refund by its out_refund_no (amounts, reason, notify_url, status …); null when there is none.</summary>
+    public WeChatPayRefundView? FindRefund(string mchId, string outRefundNo) => _refunds.Find(mchId, outRefundNo);
+
+    /// <summary>A transfer batch by its out_batch_no, with its details and the payee names as decrypted; null when there is none.</summary>
+    public WeChatPayTransferView? FindTransfer(string mchId, string outBatchNo) => _transfers.Find(mchId, outBatchNo);
+
+    /// <summary>
+    /// Registers a payee's real name: a transfer to <paramref name="openId"/> whose user_name is another name ends
+    /// <c>FAIL</c> <c>NAME_NOT_CORRECT</c>. Payees without a registered name accept any name. Kept across resets.
+    /// </summary>
+    public void SetPayeeName(string openId, string realName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(openId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(realName);
+        _payees.SetName(openId, realName);
     }
 }

@@ -33,4 +33,10 @@ public sealed class WeChatPaySimulatorOptions
 
     /// <summary>Expiry of an order sent without <c>time_expire</c> (WeChat's default is two hours).</summary>
     public TimeSpan DefaultOrderLifetime { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>How long an accepted refund stays <c>PROCESSING</c> before it ends (real time, like callback retries).</summary>
+    public TimeSpan RefundProcessingTime { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long an accepted transfer batch stays <c>PROCESSING</c> before its details end (real time).</summary>
+    public TimeSpan TransferProcessingTime { get; set; } = TimeSpan.FromMilliseconds(500);
 }

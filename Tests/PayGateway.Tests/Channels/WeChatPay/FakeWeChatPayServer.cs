@@ -23,7 +23,8 @@ internal sealed partial class FakeWeChatPayServer : HttpMessageHandler, IHttpCli
         SigningPlatform = platform;
     }
 
-    public sealed record Seen(string Method, string PathAndQuery, string Body, bool AuthorizationValid, string? ClientName);
+    /// <param name="PlatformSerial">The request's <c>Wechatpay-Serial</c> header (sent with encrypted fields), if any.</param>
+    public sealed record Seen(string Method, string PathAndQuery, string Body, bool AuthorizationValid, string? ClientName, string? PlatformSerial = null);
 
     /// <summary>Certificates served by /v3/certificates.</summary>
     public List<WeChatPayTestPlatform> Platforms { get; }
@@ -60,7 +61,8 @@ internal sealed partial class FakeWeChatPayServer : HttpMessageHandler, IHttpCli
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
         var pathAndQuery = request.RequestUri!.PathAndQuery;
         var authValid = CheckAuthorization(request, pathAndQuery, body);
-        Requests.Enqueue(new Seen(request.Method.Method, pathAndQuery, body, authValid, _lastClientName));
+        var platformSerial = request.Headers.TryGetValues(WeChatPaySignedMessage.SerialHeader, out var serials) ? serials.Single() : null;
+        Requests.Enqueue(new Seen(request.Method.Method, pathAndQuery, body, authValid, _lastClientName, platformSerial));
 
         if (Throw is { } exception)
         {

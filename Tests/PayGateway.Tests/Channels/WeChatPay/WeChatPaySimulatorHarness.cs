@@ -23,6 +23,9 @@ public sealed class WeChatPaySimulatorHarness : IAsyncDisposable
     public const string ApiV3Key = "SimApiV3Key-0123456789abcdefABCD";
     public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(3); // generous: CI shares 2 cores with the whole suite
 
+    /// <summary>How long the simulator keeps refunds and transfers PROCESSING (real time).</summary>
+    public static readonly TimeSpan FundsProcessingTime = TimeSpan.FromMilliseconds(200);
+
     // The merchant's API key pair and certificate, made once per run: RSA key generation is the slow part.
     private static readonly Lazy<MerchantKeys> Keys = new(MerchantKeys.Create);
 
@@ -63,6 +66,8 @@ public sealed class WeChatPaySimulatorHarness : IAsyncDisposable
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var options = new SimulatorOptions { TimeProvider = time, CallbackRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)] };
+        options.WeChatPay.RefundProcessingTime = FundsProcessingTime;
+        options.WeChatPay.TransferProcessingTime = FundsProcessingTime;
         options.WeChatPay.Merchants[MchId] = new WeChatPayMerchantOptions { SerialNo = Merchant.SerialNo, PublicKey = Merchant.CertificatePem, ApiV3Key = ApiV3Key };
         var simulator = await SimulatorHost.StartAsync(options);
         var services = new ServiceCollection()
@@ -87,6 +92,43 @@ public sealed class WeChatPaySimulatorHarness : IAsyncDisposable
             UserIp: method == PayMethod.WAP ? "203.0.113.9" : null,
             UserId: method == PayMethod.SDK ? "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o" : null,
             ProductId: null, AuthCode: null);
+
+    /// <summary>Creates the order at the simulator and pays it (its payment notification goes to <see cref="Callbacks"/>).</summary>
+    public async Task PaidOrderAsync(string orderId, long amount = 1234)
+    {
+        var created = await Channel.CreatePaymentAsync(Account, Request(orderId, amount: amount), default);
+        if (created.Outcome != ChannelOutcome.Accepted)
+        {
+            throw new InvalidOperationException($"Order {orderId} was not created: {created.ErrorCode} {created.ErrorMessage}");
+        }
+        Simulator.Pay(orderId);
+    }
+
+    /// <summary>A refund of <paramref name="amount"/> of an order of <paramref name="orderAmount"/>; the refund id is the gateway's shape, order id + R + 3 digits.</summary>
+    public static ChannelRefundRequest Refund(string orderId, long amount, long orderAmount = 1234, int sequence = 1, string? reason = "商品已售完") =>
+        new($"{orderId}R{sequence:D3}", orderId, null, amount, orderAmount, "CNY", reason);
+
+    public static ChannelRefundQuery QueryOf(ChannelRefundRequest refund) =>
+        new(refund.RefundId, refund.OrderId, refund.ChannelTradeNo, refund.RefundAmount, refund.Currency);
+
+    /// <summary>A transfer to an openid; the id is the gateway's shape, T + 24 characters.</summary>
+    public static ChannelTransferRequest Transfer(string tag, long amount = 5000, string? payeeName = null) =>
+        new($"T{tag.PadRight(24, '0')}", amount, "CNY", PayeeTypes.WeChatOpenId, "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", payeeName, "佣金 commission");
+
+    /// <summary>Asks until <paramref name="done"/> holds (refunds and transfers end after <see cref="FundsProcessingTime"/>).</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> ask, Func<T, bool> done, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var answer = await ask();
+            if (done(answer) || DateTime.UtcNow >= deadline)
+            {
+                return answer;
+            }
+            await Task.Delay(50);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
