@@ -307,4 +307,48 @@ public sealed class WeChatPayRefundTests(WeChatPayFixture fixture) : IClassFixtu
         Assert.Equal(2, order["refunds"]!.AsArray().Count);
         await ReliabilityCheck.AssertHoldsAsync(fixture, InvariantOptions());
     }
+    [Fact]
+    public async Task RefundNotificationWithTamperedAmount_IsRefusedAndSupervisionCompletesTheRefundOnce()
+    {
+        var orderId = await PaidOrderAsync("wx-refund-tamper", 1200);
+        var refundId = orderId + "R001";
+        // Correctly encrypted and signed, but stating refund + 1: only the order's own amount check can catch it.
+        fixture.Simulator.SetBehaviour(refundId, new SimulatorBehaviour { TamperCallbackAmount = true, Operations = [SimulatorOperation.Callback] });
+
+        var refund = await MerchantClient.JsonAsync(await RefundAsync(orderId, 500));
+
+        Assert.Equal(refundId, (string?)refund["refund_id"]);
+        await Eventually.HoldsAsync(() => fixture.Database.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM paygw_review_item WHERE order_id = @o AND code = 'AMOUNT_MISMATCH'", ("@o", orderId)), n => n > 0, "review item");
+        Assert.Contains(fixture.Simulator.Records, r => r.Kind == RecordKind.CallbackSent && r.TradeNo == refundId && r.Result == "NO_ACK");
+        Assert.DoesNotContain(fixture.Simulator.Records, r => r.Kind == RecordKind.CallbackSent && r.TradeNo == refundId && r.Result == "ACK");
+        // The refund itself did succeed at WeChat: supervision's query (with the true amount) completes it.
+        var done = await RefundSettledAsync(refundId, "succeeded");
+        Assert.Equal(500, (long)done["amount"]!);
+        Assert.Equal(500, (long)(await OrderAsync(orderId))["refunded_amount"]!);
+        Assert.Equal(1, ChannelRefundCount(refundId));
+        Assert.Equal(1, fixture.Simulator.Records.Count(r => r.Kind == RecordKind.RefundRequest && r.TradeNo == refundId));
+    }
+
+    [Fact]
+    public async Task RefundAbnormalAtWeChat_StaysOpenAndKeepsHoldingItsAmount()
+    {
+        var orderId = await PaidOrderAsync("wx-refund-abnormal", 1000);
+        var refundId = orderId + "R001";
+        fixture.Simulator.SetBehaviour(refundId, new SimulatorBehaviour { RefundStatus = "ABNORMAL", Operations = [SimulatorOperation.Refund] });
+
+        var refund = await MerchantClient.JsonAsync(await RefundAsync(orderId, 600));
+
+        Assert.Equal(refundId, (string?)refund["refund_id"]);
+        // ABNORMAL: the money left the merchant but did not reach the payer. Never failed by guess; the supervision
+        // query records why it is still open.
+        var open = await Eventually.HoldsAsync(() => RefundViewAsync(refundId), r => (string?)r["failure"]?["code"] == "REFUND_ABNORMAL",
+            "supervision saw ABNORMAL", TimeSpan.FromSeconds(30));
+        Assert.Equal("pending", (string?)open["status"]);
+        Assert.Equal("ABNORMAL", fixture.Simulator.WeChatPay.FindRefund(MchId, refundId)!.Status);
+        await ProblemAssert.IsProblemAsync(await RefundAsync(orderId, 401), 409, ErrorCodes.RefundExceedsRefundable, "the abnormal refund holds 600");
+        Assert.Equal(0, (long)(await OrderAsync(orderId))["refunded_amount"]!);
+        Assert.Equal(0, ChannelRefunded(orderId));
+        Assert.DoesNotContain(fixture.Webhooks.For("wx-refund-abnormal"), d => d.Body.Contains("\"refund."));
+    }
 }
