@@ -33,8 +33,8 @@ public sealed class WeChatPayRefundTests(WeChatPayFixture fixture) : IClassFixtu
 
     private async Task<JsonObject> RefundViewAsync(string refundId) => await MerchantClient.JsonAsync(await _merchant.GetAsync($"/v1/refunds/{refundId}"));
 
-    private Task<JsonObject> RefundSettledAsync(string refundId, string status, TimeSpan? timeout = null) =>
-        Eventually.HoldsAsync(() => RefundViewAsync(refundId), r => (string?)r["status"] == status, $"refund {refundId} {status}", timeout ?? TimeSpan.FromSeconds(30));
+    private Task<JsonObject> RefundSettledAsync(string refundId, string status) =>
+        Eventually.HoldsAsync(() => RefundViewAsync(refundId), r => (string?)r["status"] == status, $"refund {refundId} {status}", TimeSpan.FromSeconds(30));
 
     private Task<HttpResponseMessage> RefundAsync(string orderId, long amount, string? outRefundNo = null, string? reason = "退货") =>
         _merchant.PostJsonAsync($"/v1/orders/{orderId}/refunds", new { out_refund_no = outRefundNo ?? $"wxr-{Guid.NewGuid():N}", amount, reason });
@@ -101,8 +101,10 @@ public sealed class WeChatPayRefundTests(WeChatPayFixture fixture) : IClassFixtu
         var refundId = (string)refund["refund_id"]!;
         Assert.Equal(orderId + "R001", refundId);
         Assert.Equal("pending", (string?)refund["status"]); // WeChat accepts refunds as PROCESSING
-        // The notification (500 ms later at the simulator) ends it well before supervision's first check (4 s).
-        var done = await RefundSettledAsync(refundId, "succeeded", TimeSpan.FromSeconds(3.5));
+        var done = await RefundSettledAsync(refundId, "succeeded");
+        // WeChat's REFUND.SUCCESS notification was verified and applied (acknowledged only after the order's write).
+        var notified = await fixture.Simulator.WaitForRecordAsync(r => r.Kind == RecordKind.CallbackSent && r.TradeNo == refundId && r.Result == "ACK", TimeSpan.FromSeconds(10));
+        Assert.Equal(200, notified.ResponseStatus);
         Assert.Equal(3100, (long)done["amount"]!);
         var byNumber = await MerchantClient.JsonAsync(await _merchant.GetAsync($"/v1/refunds/by-out-refund-no/{refund["out_refund_no"]}"));
         Assert.Equal(refundId, (string?)byNumber["refund_id"]);
@@ -288,6 +290,7 @@ public sealed class WeChatPayRefundTests(WeChatPayFixture fixture) : IClassFixtu
         var failed = await RefundSettledAsync(closedId, "failed");
         Assert.NotNull(failed["failure"]?["code"]);
         Assert.Equal("CLOSED", fixture.Simulator.WeChatPay.FindRefund(MchId, closedId)!.Status);
+        await fixture.Simulator.WaitForRecordAsync(r => r.Kind == RecordKind.CallbackSent && r.TradeNo == closedId && r.Result == "ACK", TimeSpan.FromSeconds(10));
         var deliveries = await fixture.Webhooks.WaitForAsync("wx-refund-closed", d => d.Any(x => x.Body.Contains("\"refund.failed\"")));
         var evt = JsonNode.Parse(Assert.Single(deliveries, d => d.Body.Contains("\"refund.failed\"")).Body)!;
         Assert.Equal(closedId, (string?)evt["refund"]!["refund_id"]);
