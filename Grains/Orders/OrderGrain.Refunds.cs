@@ -249,7 +249,7 @@ public sealed partial class OrderGrain
         await SaveAsync(next);
         if (becameFinal)
         {
-            ScheduleDelivery();
+            DispatchNotifications();
         }
     }
 
