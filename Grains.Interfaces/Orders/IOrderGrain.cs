@@ -4,7 +4,7 @@ namespace PayGateway;
 /// One payment order, keyed by its gateway order id. The single writer of that order's state: every change to
 /// the order goes through here, one call at a time.
 /// </summary>
-public interface IOrderGrain : IGrainWithStringKey
+public interface IOrderGrain : IWebhookOutboxOwner
 {
     /// <summary>
     /// Creates the order and its payment at the channel. Idempotent: a repeat with the same fingerprint returns

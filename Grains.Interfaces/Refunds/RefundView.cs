@@ -40,4 +40,5 @@ public sealed record RefundCallbackNotice(
     [property: Id(5)] string? ChannelRefundNo,
     [property: Id(6)] long Amount,
     [property: Id(7)] string Currency,
-    [property: Id(8)] DateTimeOffset? SucceededAt);
+    [property: Id(8)] DateTimeOffset? SucceededAt,
+    [property: Id(9)] string? ErrorCode = null);

@@ -4,7 +4,7 @@ namespace PayGateway;
 /// One transfer (payout), keyed by its gateway transfer id: the single writer of its state. Supervision wakes it
 /// until the channel gives a final answer; merchant notifications go out from its own outbox.
 /// </summary>
-public interface ITransferGrain : IGrainWithStringKey
+public interface ITransferGrain : IWebhookOutboxOwner
 {
     /// <summary>
     /// Records the transfer and sends it to the channel. Idempotent: a repeat with the same fingerprint returns the

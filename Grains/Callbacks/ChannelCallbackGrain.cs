@@ -87,7 +87,7 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         {
             return Reply(adapter, true); // nothing the order needs to hear; acknowledge
         }
-        var notice = new RefundCallbackNotice(channelName, accountId, refund.RefundId, orderId, status.Value, refund.ChannelRefundNo, refund.Amount, refund.Currency, refund.SucceededAt);
+        var notice = new RefundCallbackNotice(channelName, accountId, refund.RefundId, orderId, status.Value, refund.ChannelRefundNo, refund.Amount, refund.Currency, refund.SucceededAt, refund.ErrorCode);
         var outcome = await GrainFactory.GetGrain<IOrderGrain>(orderId).HandleRefundCallbackAsync(notice);
         if (!outcome.Accepted)
         {

@@ -52,7 +52,11 @@ public sealed record ChannelRefundResult(
     public static ChannelRefundResult Unknown(string reason) => new(ChannelFundsState.Unknown, ErrorCode: "CHANNEL_UNKNOWN", ErrorMessage: reason);
 }
 
-/// <summary>A verified, decoded notification about one refund (WeChat Pay sends them; Alipay does not).</summary>
+/// <summary>
+/// A verified, decoded notification about one refund (WeChat Pay sends them; Alipay does not). <paramref name="ErrorCode"/>
+/// names why a refund failed or is stuck (e.g. WeChat Pay's <c>REFUND_CLOSED</c>, <c>REFUND_ABNORMAL</c>), so the
+/// refund says the same whether the notification or a query told the gateway first.
+/// </summary>
 public sealed record ChannelRefundCallback(
     string RefundId,
     string OrderId,
@@ -62,7 +66,8 @@ public sealed record ChannelRefundCallback(
     string Currency,
     string ChannelMerchantId,
     DateTimeOffset? SucceededAt,
-    string? ChannelEventId);
+    string? ChannelEventId,
+    string? ErrorCode = null);
 
 /// <summary>
 /// Channels that can refund implement this next to <see cref="IPaymentChannel"/>. Same contract: never throw for a

@@ -29,17 +29,15 @@ public sealed class NotificationOutbox(WebhookSender webhooks, MerchantAppCache 
     public static StoredNotification Restart(StoredNotification notification, long nowMs) =>
         notification with { Status = StoredNotification.Pending, Attempts = 0, NextAttemptAtMs = nowMs, LastError = null };
 
-    /// <summary>One delivery attempt, signed with the app's webhook secret; returns the notification after it.</summary>
+    /// <summary>One signed delivery attempt (HTTP to the merchant). Called by the delivery worker, never in an owner's turn.</summary>
     /// <remarks>
     /// Signed with this silo's cached keys of the app (<see cref="MerchantAppCache"/>, current with the app's
     /// version), so an attempt costs no call to the app's grain. <paramref name="grains"/> is no longer used; it
     /// stays so that callers need not change.
     /// </remarks>
-    public async Task<StoredNotification> AttemptAsync(IGrainFactory grains, string appId, string notifyUrl, StoredNotification due)
+    public async Task<WebhookAttempt> SendAsync(IGrainFactory grains, string appId, string notifyUrl, string eventId, string body)
     {
-        var settings = options.Value;
-        var body = Encoding.UTF8.GetBytes(due.Body);
-        var signature = (await apps.GetAsync(appId))?.SignWebhook(body, clock.GetUtcNow().ToUnixTimeSeconds());
+        var signature = (await apps.GetAsync(appId))?.SignWebhook(Encoding.UTF8.GetBytes(body), clock.GetUtcNow().ToUnixTimeSeconds());
         WebhookAttempt attempt;
         if (signature is null)
         {
@@ -47,17 +45,45 @@ public sealed class NotificationOutbox(WebhookSender webhooks, MerchantAppCache 
         }
         else
         {
-            using var timeout = new CancellationTokenSource(settings.AttemptTimeout);
-            attempt = await webhooks.SendAsync(notifyUrl, due.EventId, due.Body, signature, timeout.Token);
+            using var timeout = new CancellationTokenSource(options.Value.AttemptTimeout);
+            attempt = await webhooks.SendAsync(notifyUrl, eventId, body, signature, timeout.Token);
         }
         metrics.WebhookAttempt(attempt.Delivered);
+        return attempt;
+    }
 
+    /// <summary>The notification after an attempt: delivered, or the next retry on the schedule, or failed when it is spent.</summary>
+    public StoredNotification After(StoredNotification due, WebhookAttemptResult result)
+    {
+        var settings = options.Value;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var attempts = due.Attempts + 1;
-        return attempt.Delivered
+        return result.Delivered
             ? due with { Status = StoredNotification.Delivered, Attempts = attempts, LastAttemptAtMs = now, DeliveredAtMs = now, NextAttemptAtMs = null, LastError = null }
             : RetrySchedule.DelayAfter(settings.RetryDelays, attempts, settings.Jitter) is { } delay
-                ? due with { Attempts = attempts, LastAttemptAtMs = now, NextAttemptAtMs = now + (long)delay.TotalMilliseconds, LastError = attempt.Error }
-                : due with { Status = StoredNotification.Failed, Attempts = attempts, LastAttemptAtMs = now, NextAttemptAtMs = null, LastError = attempt.Error };
+                ? due with { Attempts = attempts, LastAttemptAtMs = now, NextAttemptAtMs = now + (long)delay.TotalMilliseconds, LastError = result.Error }
+                : due with { Status = StoredNotification.Failed, Attempts = attempts, LastAttemptAtMs = now, NextAttemptAtMs = null, LastError = result.Error };
+    }
+
+    /// <summary>
+    /// Sends every due event that is not already on its way, through the delivery workers, without waiting: the owner's
+    /// turn ends at once and the outcome comes back as a <see cref="IWebhookOutboxOwner.RecordWebhookAttemptAsync"/>
+    /// call. <paramref name="inFlight"/> (event id → when sent, kept in the owner's memory) stops a second send while
+    /// one is out; after the attempt timeout and a margin it counts as lost (a silo died) and the event is sent again.
+    /// Delivery is at-least-once either way: the merchant deduplicates on the event id.
+    /// </summary>
+    public void Dispatch(IGrainFactory grains, GrainId owner, string appId, string notifyUrl, IEnumerable<StoredNotification> notifications, Dictionary<string, long> inFlight)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var lostAfter = (long)(options.Value.AttemptTimeout + TimeSpan.FromSeconds(30)).TotalMilliseconds;
+        foreach (var due in Due(notifications, now))
+        {
+            if (inFlight.TryGetValue(due.EventId, out var sentAt) && now - sentAt < lostAfter)
+            {
+                continue;
+            }
+            inFlight[due.EventId] = now;
+            grains.GetGrain<IWebhookDeliveryGrain>(0).DeliverAsync(new WebhookDispatch(owner, appId, notifyUrl, due.EventId, due.Body)).Ignore();
+        }
     }
 }

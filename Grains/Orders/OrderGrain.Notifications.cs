@@ -6,7 +6,8 @@ namespace PayGateway.Orders;
 
 public sealed partial class OrderGrain
 {
-    private IGrainTimer? _deliveryTimer;
+    /// <summary>Events sent and not yet answered (event id → when sent); memory only, see <see cref="NotificationOutbox.Dispatch"/>.</summary>
+    private readonly Dictionary<string, long> _webhooksInFlight = new(StringComparer.Ordinal);
 
     public async Task<OrderResult> ResendNotificationAsync(string eventId)
     {
@@ -17,8 +18,9 @@ public sealed partial class OrderGrain
             return OrderResult.Fail(ErrorCodes.NotificationNotFound, $"The order has no notification {eventId}.");
         }
         var restarted = NotificationOutbox.Restart(notification, NowMs);
+        _webhooksInFlight.Remove(eventId);
         await SaveAsync(s with { Notifications = s.Notifications.Replace(notification, restarted) });
-        ScheduleDelivery();
+        DispatchNotifications();
         return OrderResult.Ok(state.State.ToView());
     }
 
@@ -39,22 +41,21 @@ public sealed partial class OrderGrain
     }
 
     /// <summary>
-    /// Delivers after the current call has finished (a grain timer runs as its own turn), so a slow merchant
-    /// endpoint never delays the answer to a channel callback. If the silo dies first, the supervisor sweep
-    /// finds the due notification through <c>paygw_order.next_check_at</c>.
+    /// Starts delivery of what is due, after the write that recorded it. The sending happens in the delivery workers, so
+    /// a slow merchant endpoint never holds this order up; outcomes come back through <see cref="RecordWebhookAttemptAsync"/>.
+    /// If the silo dies first, the supervisor sweep finds the due notification through <c>paygw_order.next_check_at</c>.
     /// </summary>
-    private void ScheduleDelivery()
-    {
-        _deliveryTimer?.Dispose();
-        _deliveryTimer = this.RegisterGrainTimer(_ => DeliverDueNotificationsAsync(), TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-    }
+    private void DispatchNotifications() =>
+        outbox.Dispatch(GrainFactory, this.GetGrainId(), state.State.AppId, state.State.NotifyUrl, state.State.Notifications, _webhooksInFlight);
 
-    private async Task DeliverDueNotificationsAsync()
+    public async Task RecordWebhookAttemptAsync(WebhookAttemptResult result)
     {
-        foreach (var due in NotificationOutbox.Due(state.State.Notifications, NowMs))
+        _webhooksInFlight.Remove(result.EventId);
+        if (state.State.Notifications.Find(n => n.EventId == result.EventId && n.Status == StoredNotification.Pending) is not { } due)
         {
-            var updated = await outbox.AttemptAsync(GrainFactory, state.State.AppId, state.State.NotifyUrl, due);
-            await SaveAsync(state.State with { Notifications = state.State.Notifications.Replace(due, updated) });
+            return;
         }
+        await SaveAsync(state.State with { Notifications = state.State.Notifications.Replace(due, outbox.After(due, result)) });
+        DispatchNotifications(); // anything else that came due meanwhile
     }
 }

@@ -116,8 +116,10 @@ public sealed partial class OrderGrain
         var truth = notice.Status switch
         {
             FundsStatus.Succeeded => new ChannelRefundResult(ChannelFundsState.Succeeded, notice.ChannelRefundNo, notice.Amount, notice.Currency, notice.SucceededAt),
-            FundsStatus.Failed => new ChannelRefundResult(ChannelFundsState.Failed, notice.ChannelRefundNo, ErrorCode: ErrorCodes.ChannelRejected, ErrorMessage: "The channel reported the refund closed."),
-            _ => new ChannelRefundResult(ChannelFundsState.Pending, notice.ChannelRefundNo),
+            FundsStatus.Failed => new ChannelRefundResult(ChannelFundsState.Failed, notice.ChannelRefundNo,
+                ErrorCode: notice.ErrorCode ?? ErrorCodes.ChannelRejected, ErrorMessage: "The channel reported the refund failed or closed."),
+            _ => new ChannelRefundResult(ChannelFundsState.Pending, notice.ChannelRefundNo, ErrorCode: notice.ErrorCode,
+                ErrorMessage: notice.ErrorCode is null ? null : "The channel reports the refund stuck; it still holds its amount."),
         };
         await ApplyRefundTruthAsync(refund.RefundId, truth, fromRequest: false);
         return CallbackOutcome.Ok;
@@ -247,7 +249,7 @@ public sealed partial class OrderGrain
         await SaveAsync(next);
         if (becameFinal)
         {
-            ScheduleDelivery();
+            DispatchNotifications();
         }
     }
 

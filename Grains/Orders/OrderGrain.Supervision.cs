@@ -20,7 +20,7 @@ public sealed partial class OrderGrain
         {
             await SuperviseRefundAsync(refundId);
         }
-        await DeliverDueNotificationsAsync();
+        DispatchNotifications();
     }
 
     /// <summary>

@@ -232,7 +232,7 @@ public sealed partial class OrderGrain(
         await SaveAsync(next);
         if (becameFinal)
         {
-            ScheduleDelivery();
+            DispatchNotifications();
         }
         return true;
     }

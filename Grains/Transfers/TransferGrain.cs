@@ -25,7 +25,8 @@ public sealed class TransferGrain(
     TimeProvider clock,
     ILogger<TransferGrain> logger) : Grain, ITransferGrain
 {
-    private IGrainTimer? _deliveryTimer;
+    /// <summary>Events sent and not yet answered (event id → when sent); memory only, see <see cref="NotificationOutbox.Dispatch"/>.</summary>
+    private readonly Dictionary<string, long> _webhooksInFlight = new(StringComparer.Ordinal);
 
     private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -82,7 +83,7 @@ public sealed class TransferGrain(
         {
             await SuperviseAsync();
         }
-        await DeliverDueNotificationsAsync();
+        DispatchNotifications();
     }
 
     private async Task SendAsync()
@@ -165,8 +166,7 @@ public sealed class TransferGrain(
         await SaveAsync(next);
         if (becameFinal)
         {
-            _deliveryTimer?.Dispose();
-            _deliveryTimer = this.RegisterGrainTimer(_ => DeliverDueNotificationsAsync(), TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            DispatchNotifications();
         }
     }
 
@@ -180,13 +180,19 @@ public sealed class TransferGrain(
         return NotificationOutbox.NewEvent(eventId, type, body, now);
     }
 
-    private async Task DeliverDueNotificationsAsync()
+    /// <summary>Starts delivery of what is due, after the write that recorded it (the sending happens in the delivery workers).</summary>
+    private void DispatchNotifications() =>
+        outbox.Dispatch(GrainFactory, this.GetGrainId(), state.State.AppId, state.State.NotifyUrl, state.State.Notifications, _webhooksInFlight);
+
+    public async Task RecordWebhookAttemptAsync(WebhookAttemptResult result)
     {
-        foreach (var due in NotificationOutbox.Due(state.State.Notifications, NowMs))
+        _webhooksInFlight.Remove(result.EventId);
+        if (state.State.Notifications.Find(n => n.EventId == result.EventId && n.Status == StoredNotification.Pending) is not { } due)
         {
-            var updated = await outbox.AttemptAsync(GrainFactory, state.State.AppId, state.State.NotifyUrl, due);
-            await SaveAsync(state.State with { Notifications = state.State.Notifications.Replace(due, updated) });
+            return;
         }
+        await SaveAsync(state.State with { Notifications = state.State.Notifications.Replace(due, outbox.After(due, result)) });
+        DispatchNotifications();
     }
 
     /// <summary>Every write goes through here: stamps the time and the next-check time the sweep reads, then writes.</summary>

@@ -133,7 +133,7 @@ internal sealed class WeChatPayRefunds(WeChatPayApiClient api)
             return ChannelCallbackParseResult.Rejected("INVALID_NOTIFICATION", "The notification carries no amount.");
         }
 
-        var (state, _) = WeChatPayRefundStates.ToFundsState(refund.Status);
+        var (state, errorCode) = WeChatPayRefundStates.ToFundsState(refund.Status);
         return ChannelCallbackParseResult.AcceptedRefund(new ChannelRefundCallback(
             refund.OutRefundNo,
             refund.OutTradeNo,
@@ -143,7 +143,8 @@ internal sealed class WeChatPayRefunds(WeChatPayApiClient api)
             amount.Currency,
             merchant.MchId,
             state == ChannelFundsState.Succeeded ? refund.SuccessTime : null,
-            notification.Envelope.Id));
+            notification.Envelope.Id,
+            errorCode));
     }
 
     private static ChannelRefundResult FromAnswer(WeChatPayApiResponse response, string refundId, string orderId, long refundAmount)

@@ -32,7 +32,8 @@ internal sealed partial class AlipayGateway
 
         outTradeNo ??= Find(request.AppId, null, tradeNo)?.OutTradeNo;
         call.Behaviour = behaviours.Resolve(outTradeNo, SimulatorOperation.Refund);
-        if (!await call.ApplyDelayAndFailAsync(outTradeNo, fen, AlipayApiCall.Currency))
+        // The record names the out_request_no even when a behaviour answers, as the records table documents.
+        if (!await call.ApplyDelayAndFailAsync(outTradeNo, fen, AlipayApiCall.Currency, outRequestNo))
         {
             return;
         }
@@ -98,7 +99,7 @@ internal sealed partial class AlipayGateway
 
         outTradeNo ??= Find(request.AppId, null, tradeNo)?.OutTradeNo;
         call.Behaviour = behaviours.Resolve(outTradeNo, SimulatorOperation.RefundQuery);
-        if (!await call.ApplyDelayAndFailAsync(outTradeNo, null, null))
+        if (!await call.ApplyDelayAndFailAsync(outTradeNo, null, null, outRequestNo))
         {
             return;
         }

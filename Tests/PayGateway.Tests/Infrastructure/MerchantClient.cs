@@ -20,6 +20,35 @@ public sealed class MerchantClient(HttpClient http, string appId, byte[]? hmacSe
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body, Tweaks? tweaks = null) =>
         SendAsync(HttpMethod.Post, path, JsonSerializer.Serialize(body), tweaks);
 
+    /// <summary>
+    /// Posts as merchants are told to behave under load: a 503 (OVERLOADED, or DEADLINE_EXCEEDED when the request did
+    /// not finish within the host's deadline) is repeated with the same body after Retry-After. Only for requests that
+    /// are idempotent by their merchant number (out_trade_no, out_refund_no, out_transfer_no): the repeat gets the
+    /// outcome of what the first one started.
+    /// </summary>
+    public Task<HttpResponseMessage> PostJsonRepeatingUnavailableAsync(string path, object body) => RepeatingUnavailableAsync(() => PostJsonAsync(path, body));
+
+    /// <summary>A read, repeated after Retry-After while the answer is 503 (an order grain busy with a burst of work).</summary>
+    public Task<HttpResponseMessage> GetRepeatingUnavailableAsync(string path) => RepeatingUnavailableAsync(() => GetAsync(path));
+
+    /// <summary>
+    /// Sends until the answer is neither 503 nor 429 (what a merchant is told to repeat), for at most a minute, so the
+    /// outcome does not depend on how loaded the machine is; the last answer is returned.
+    /// </summary>
+    private static async Task<HttpResponseMessage> RepeatingUnavailableAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        var giveUpAt = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            var response = await send();
+            if (response.StatusCode is not (System.Net.HttpStatusCode.ServiceUnavailable or System.Net.HttpStatusCode.TooManyRequests) || DateTime.UtcNow > giveUpAt)
+            {
+                return response;
+            }
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+        }
+    }
+
     public Task<HttpResponseMessage> GetAsync(string path, Tweaks? tweaks = null) => SendAsync(HttpMethod.Get, path, null, tweaks);
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, string? body, Tweaks? tweaks = null)

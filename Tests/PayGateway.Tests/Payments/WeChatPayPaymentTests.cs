@@ -88,6 +88,8 @@ public sealed class WeChatPayPaymentTests(WeChatPayFixture fixture) : IClassFixt
         Assert.NotNull(order["paid_at"]);
         var delivery = Assert.Single(await fixture.Webhooks.WaitForAsync(tag, d => d.Count >= 1));
         AssertVerifiedWebhook(delivery, fixture.WebhookSecret, id, "order.succeeded", 2500);
+        // The simulator logs the delivery when the gateway's answer reaches it, which can come after the webhook.
+        await Eventually.HoldsAsync(() => Task.FromResult(Deliveries(id).Count), n => n >= 1, "notification answered");
         var ack = Assert.Single(Deliveries(id));
         Assert.Equal((200, "ACK"), (ack.ResponseStatus, ack.Result));
         Assert.Equal(1, fixture.Simulator.ChargeCount(id, MchId));

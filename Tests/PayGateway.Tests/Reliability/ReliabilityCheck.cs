@@ -14,6 +14,16 @@ public static class ReliabilityCheck
         WebhookUrlPrefix = fixture.Webhooks.Url.ToString(),
     };
 
+    /// <summary>The same for an <see cref="AlipayFixture"/>: Alipay's records name the Alipay app id as the channel merchant (I3 per merchant).</summary>
+    public static CheckOptions OptionsFor(AlipayFixture fixture)
+    {
+        var options = OptionsFor((PaymentFixture)fixture);
+        return options with
+        {
+            ChannelMerchantByAccount = new Dictionary<string, string>(options.ChannelMerchantByAccount) { [$"alipay/{AlipayFixture.AccountId}"] = AlipayFixture.AlipayAppId },
+        };
+    }
+
     /// <summary>What a merchant saw for one request (for I6): the status, and the order id, order status or problem code its body carried.</summary>
     public static CallerObservation Observed(string appId, string outTradeNo, int httpStatus, string text)
     {
