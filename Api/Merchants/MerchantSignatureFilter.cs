@@ -8,8 +8,8 @@ using PayGateway.Api.Storage;
 namespace PayGateway.Api.Merchants;
 
 /// <summary>
-/// Authenticates every merchant endpoint of a group: header shape, timestamp window, signature (checked inside
-/// the app's grain, where the key lives), then the nonce (consumed only once the signature holds, so forged
+/// Authenticates every merchant endpoint of a group: header shape, timestamp window, signature (checked on a
+/// silo, where the key lives, by <see cref="IMerchantAuthGrain"/>), then the nonce (consumed only once the signature holds, so forged
 /// requests cannot burn a merchant's nonces). Any refusal is a 401 problem and nothing else runs.
 /// </summary>
 public sealed class MerchantSignatureFilter(
@@ -44,7 +44,8 @@ public sealed class MerchantSignatureFilter(
 
         var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : $"{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
         var message = SignedMessage.ForRequest(http.Request.Method, target, auth.Timestamp, auth.Nonce, body);
-        switch (await grains.GetGrain<IMerchantAppGrain>(auth.AppId).VerifyRequestAsync(auth.Scheme, message, auth.Signature))
+        // Checked on the silo this host is connected to, with that silo's cached keys of the app.
+        switch (await grains.GetGrain<IMerchantAuthGrain>(0).VerifyRequestAsync(auth.AppId, auth.Scheme, message, auth.Signature))
         {
             case SignatureCheck.UnknownApp:
                 return ProblemCatalog.Result(ErrorCodes.AuthUnknownApp, "No enabled app has that app_id.");

@@ -24,14 +24,15 @@ public sealed class ResponseSigningMiddleware(RequestDelegate next)
             context.Response.Body = original;
         }
 
-        var body = buffer.ToArray();
+        // The buffered bytes themselves, not a copy.
+        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         if (context.FindMerchant() is { } merchant)
         {
             var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
             var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-            var message = SignedMessage.ForResponse(timestamp, nonce, body);
+            var message = SignedMessage.ForResponse(timestamp, nonce, body.Span);
             var signature = merchant.Scheme == MerchantAuthScheme.Hmac
-                ? await grains.GetGrain<IMerchantAppGrain>(merchant.AppId).SignResponseAsync(message)
+                ? await grains.GetGrain<IMerchantAuthGrain>(0).SignResponseAsync(merchant.AppId, message)
                 : signer.Sign(message);
             context.Response.Headers["Paygw-Timestamp"] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
             context.Response.Headers["Paygw-Nonce"] = nonce;

@@ -46,4 +46,11 @@ public sealed record SealedChannelAccount(
     [property: Id(3)] ImmutableSortedDictionary<string, string> Settings,
     [property: Id(4)] ImmutableSortedDictionary<string, string> SealedSecrets,
     [property: Id(5)] ImmutableArray<PayMethod> EnabledMethods,
-    [property: Id(6)] bool Enabled);
+    [property: Id(6)] bool Enabled)
+{
+    /// <summary>Grows with every change of the account; the silos' caches compare it (0 for accounts never changed since versions were added).</summary>
+    [Id(7)]
+    public long Version { get; init; }
+
+    public override string ToString() => $"SealedChannelAccount {{ Channel = {Channel}, AccountId = {AccountId}, Version = {Version} }}";
+}

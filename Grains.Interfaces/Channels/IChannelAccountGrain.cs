@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace PayGateway;
 
 /// <summary>One channel account's configuration, keyed <c>{channel}:{account_id}</c>. Changeable at run time.</summary>
@@ -7,9 +9,11 @@ public interface IChannelAccountGrain : IGrainWithStringKey
     Task<ChannelAccountResult> ConfigureAsync(ChannelAccountConfig config);
 
     /// <summary>The account without secrets, or null.</summary>
+    [ReadOnly]
     Task<ChannelAccountView?> GetAsync();
 
     /// <summary>The account with sealed secrets, for the grains that call the channel; null if it does not exist.</summary>
+    [ReadOnly]
     Task<SealedChannelAccount?> GetSealedAsync();
 }
 

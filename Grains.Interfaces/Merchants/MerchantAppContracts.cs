@@ -69,3 +69,21 @@ public enum SignatureCheck
 public sealed record RouteResult(
     [property: Id(0)] ChannelRoute? Route,
     [property: Id(1)] GatewayError? Error);
+
+/// <summary>
+/// What a silo needs to check and sign for an app, with its secrets still sealed under the master key: each silo
+/// opens them locally, so plain secrets never cross the network. <see cref="Version"/> grows with every change.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("paygw.SealedMerchantApp")]
+public sealed record SealedMerchantApp(
+    [property: Id(0)] string AppId,
+    [property: Id(1)] long Version,
+    [property: Id(2)] bool Enabled,
+    [property: Id(3)] MerchantAuthScheme AuthScheme,
+    [property: Id(4)] string? PublicKeyPem,
+    [property: Id(5)] string? SealedHmacSecret,
+    [property: Id(6)] string? SealedWebhookSecret,
+    [property: Id(7)] ImmutableArray<ChannelRoute> Channels)
+{
+    public override string ToString() => $"SealedMerchantApp {{ AppId = {AppId}, Version = {Version}, Enabled = {Enabled} }}";
+}

@@ -21,8 +21,8 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         {
             return new CallbackReply(404, "text/plain", "unknown channel");
         }
-        var sealedAccount = await GrainFactory.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(channelName, accountId)).GetSealedAsync();
-        if (sealedAccount is null)
+        var account = await accounts.GetAsync(channelName, accountId);
+        if (account is null)
         {
             await review.RecordAsync("callback", channelName, accountId, null, "ACCOUNT_NOT_FOUND", "Callback for an account that does not exist.", envelope.Body);
             return Reply(adapter, false);
@@ -32,7 +32,7 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         ChannelCallbackParseResult parsed;
         try
         {
-            parsed = await adapter.ParseCallbackAsync(accounts.Open(sealedAccount), request, CancellationToken.None);
+            parsed = await adapter.ParseCallbackAsync(account.Opened, request, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

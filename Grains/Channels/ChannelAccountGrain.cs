@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using PayGateway.Caching;
 using PayGateway.Security;
 using PayGateway.Storage;
 
@@ -10,6 +11,7 @@ public sealed class ChannelAccountGrain(
     ChannelRegistry channels,
     ChannelAccountOpener opener,
     SecretProtector protector,
+    SiloCacheInvalidator caches,
     TimeProvider clock) : Grain, IChannelAccountGrain
 {
     private string Channel => this.GetPrimaryKeyString().Split(':', 2)[0];
@@ -44,8 +46,11 @@ public sealed class ChannelAccountGrain(
             EnabledMethods = config.EnabledMethods.Distinct().Order().ToImmutableArray(),
             Enabled = config.Enabled,
             UpdatedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            Version = state.State.Version + 1,
         };
         await state.WriteOrRevertAsync(next, this);
+        // Every silo's opened copy of the old version stops being used now (or, if a silo misses this, by age).
+        await caches.BroadcastAsync(SiloCacheKind.ChannelAccount, this.GetPrimaryKeyString(), next.Version);
         return new ChannelAccountResult(ToView(), null);
     }
 
@@ -53,6 +58,9 @@ public sealed class ChannelAccountGrain(
 
     public Task<SealedChannelAccount?> GetSealedAsync() => Task.FromResult(state.State.Exists
         ? new SealedChannelAccount(Channel, AccountId, state.State.BaseUrl, state.State.Settings, state.State.SealedSecrets, state.State.EnabledMethods, state.State.Enabled)
+        {
+            Version = state.State.Version,
+        }
         : null);
 
     private GatewayError? Validate(ChannelAccountConfig config)

@@ -13,4 +13,7 @@ public sealed record ChannelAccountState
     [JsonPropertyName("enabled_methods")] public ImmutableArray<PayMethod> EnabledMethods { get; init; } = [];
     [JsonPropertyName("enabled")] public bool Enabled { get; init; }
     [JsonPropertyName("updated_at_ms")] public long UpdatedAtMs { get; init; }
+
+    /// <summary>One more on every change; the silos' account caches compare it. Accounts stored before it existed read as 0.</summary>
+    [JsonPropertyName("version")] public long Version { get; init; }
 }

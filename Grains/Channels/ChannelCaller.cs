@@ -12,12 +12,13 @@ namespace PayGateway.Channels;
 public sealed class ChannelCaller(ChannelRegistry channels, ChannelAccountOpener accounts, IOptions<GatewayOptions> options, ILogger<ChannelCaller> logger)
 {
     /// <summary>The adapter and the opened account; throws <see cref="ChannelConfigurationException"/> when unusable.</summary>
-    public async Task<(IPaymentChannel Adapter, ChannelAccount Account)> OpenAsync(IGrainFactory grains, string channel, string accountId)
-    {
-        var sealedAccount = await grains.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(channel, accountId)).GetSealedAsync()
-            ?? throw new ChannelConfigurationException($"Channel account {channel}/{accountId} no longer exists.");
-        return (channels.Get(channel), accounts.Open(sealedAccount));
-    }
+    /// <remarks>
+    /// The account comes from this silo's opened copy, current with the account's version (see
+    /// <see cref="ChannelAccountOpener"/>): no grain call and no decryption while the account is unchanged.
+    /// <paramref name="grains"/> is no longer used; it stays so that callers need not change.
+    /// </remarks>
+    public async Task<(IPaymentChannel Adapter, ChannelAccount Account)> OpenAsync(IGrainFactory grains, string channel, string accountId) =>
+        (channels.Get(channel), await accounts.OpenAsync(channel, accountId));
 
     /// <summary>Opens the account and calls the channel; an account that cannot be opened is an unknown outcome too.</summary>
     public async Task<T> CallAsync<T>(IGrainFactory grains, string channel, string accountId, string subject,

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using PayGateway.Caching;
 using PayGateway.Callbacks;
 using PayGateway.Channels;
 using PayGateway.Notifications;
@@ -11,6 +12,7 @@ using PayGateway.Channels.Alipay;
 using PayGateway.Channels.Mock;
 using PayGateway.Channels.WeChatPay;
 using PayGateway.Ids;
+using PayGateway.Merchants;
 using PayGateway.Security;
 
 namespace PayGateway.Hosting;
@@ -31,6 +33,9 @@ public static class GatewayServices
         services.AddSingleton<ChannelRegistry>();
         services.AddSingleton<ChannelAccountOpener>();
         services.AddSingleton<ChannelCaller>();
+        services.AddSingleton<MerchantAppCache>();
+        services.AddSingleton<ChannelRouter>();
+        services.AddSingleton<SiloCacheInvalidator>();
         services.AddSingleton<IIdNodeStore>(_ => new MySqlIdNodeStore(connectionString));
         services.AddSingleton<OrderIdGenerator>();
         services.AddOptions<SupervisionOptions>().Bind(configuration.GetSection(SupervisionOptions.SectionName))

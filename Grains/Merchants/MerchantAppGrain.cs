@@ -1,6 +1,5 @@
-using System.Collections.Immutable;
 using System.Security.Cryptography;
-using System.Text;
+using PayGateway.Caching;
 using PayGateway.Channels;
 using PayGateway.Security;
 using PayGateway.Storage;
@@ -11,16 +10,16 @@ namespace PayGateway.Merchants;
 public sealed class MerchantAppGrain(
     [PersistentState("merchant_app")] IPersistentState<MerchantAppState> state,
     ChannelRegistry channels,
+    ChannelRouter router,
     SecretProtector protector,
+    SiloCacheInvalidator caches,
     TimeProvider clock) : Grain, IMerchantAppGrain
 {
     private const int MinimumRsaBits = 2048;
     private const int MinimumSecretLength = 32;
 
-    // Parsed key material, rebuilt when the configuration changes; never written anywhere.
-    private RSA? _publicKey;
-    private byte[]? _hmacKey;
-    private byte[]? _webhookKey;
+    // Opened key material, rebuilt when the configuration changes; never written anywhere.
+    private MerchantAppKeys? _keys;
 
     private string AppId => this.GetPrimaryKeyString();
 
@@ -44,81 +43,28 @@ public sealed class MerchantAppGrain(
             Channels = [.. config.Channels.Select(r => new StoredRoute(r.Channel, r.AccountId))],
             Enabled = config.Enabled,
             UpdatedAtMs = clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            Version = current.Version + 1,
         };
         await state.WriteOrRevertAsync(next, this);
-        _publicKey?.Dispose();
-        _publicKey = null;
-        _hmacKey = null;
-        _webhookKey = null;
+        _keys = null;
+        // Every silo's cached copy of the old keys stops being used now (or, if a silo misses this, by age).
+        await caches.BroadcastAsync(SiloCacheKind.MerchantApp, AppId, next.Version);
         return new MerchantAppResult(ToView(), null);
     }
 
     public Task<MerchantAppView?> GetAsync() => Task.FromResult(state.State.Exists ? ToView() : null);
 
-    public Task<SignatureCheck> VerifyRequestAsync(MerchantAuthScheme scheme, byte[] message, string signature)
-    {
-        if (!state.State.Exists || !state.State.Enabled)
-        {
-            return Task.FromResult(SignatureCheck.UnknownApp);
-        }
-        if (scheme != state.State.AuthScheme)
-        {
-            return Task.FromResult(SignatureCheck.WrongScheme);
-        }
-        var signatureBytes = new byte[signature.Length];
-        if (!Convert.TryFromBase64String(signature, signatureBytes, out var length))
-        {
-            return Task.FromResult(SignatureCheck.BadSignature);
-        }
-        var provided = signatureBytes.AsSpan(0, length);
-        var valid = scheme switch
-        {
-            MerchantAuthScheme.Rsa => PublicKey().VerifyData(message, provided, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
-            MerchantAuthScheme.Hmac => CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(HmacKey(), message), provided),
-            _ => false,
-        };
-        return Task.FromResult(valid ? SignatureCheck.Valid : SignatureCheck.BadSignature);
-    }
+    public Task<SealedMerchantApp?> GetSealedAsync() => Task.FromResult(state.State.Exists ? Sealed() : null);
 
-    public Task<string?> SignResponseAsync(byte[] message) => Task.FromResult(
-        state.State.Exists && state.State.AuthScheme == MerchantAuthScheme.Hmac
-            ? Convert.ToBase64String(HMACSHA256.HashData(HmacKey(), message))
-            : null);
+    public Task<SignatureCheck> VerifyRequestAsync(MerchantAuthScheme scheme, byte[] message, string signature) =>
+        Task.FromResult(state.State.Exists ? Keys().Verify(scheme, message, signature) : SignatureCheck.UnknownApp);
 
-    public Task<string?> SignWebhookAsync(byte[] body, long timestamp)
-    {
-        if (state.State.SealedWebhookSecret is not { } sealedSecret)
-        {
-            return Task.FromResult<string?>(null);
-        }
-        _webhookKey ??= Encoding.UTF8.GetBytes(protector.Open(sealedSecret, Purpose("webhook")));
-        var prefix = Encoding.UTF8.GetBytes($"{timestamp}.");
-        var signed = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(signed, 0);
-        body.CopyTo(signed, prefix.Length);
-        return Task.FromResult<string?>($"t={timestamp},v1={Convert.ToHexStringLower(HMACSHA256.HashData(_webhookKey, signed))}");
-    }
+    public Task<string?> SignResponseAsync(byte[] message) => Task.FromResult(state.State.Exists ? Keys().SignResponse(message) : null);
 
-    public async Task<RouteResult> ResolveRouteAsync(string? channel, PayMethod method)
-    {
-        var candidates = state.State.Channels.Where(r => channel is null || r.Channel == channel).ToList();
-        if (candidates.Count == 0)
-        {
-            return new RouteResult(null, new GatewayError(ErrorCodes.ChannelNotAllowed,
-                channel is null ? "The app has no payment channel configured." : $"The app may not use channel '{channel}'."));
-        }
-        foreach (var route in candidates)
-        {
-            var account = await GrainFactory.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(route.Channel, route.AccountId)).GetSealedAsync();
-            if (account is { Enabled: true } && account.EnabledMethods.Contains(method)
-                && channels.Find(route.Channel)?.SupportedMethods.Contains(method) == true)
-            {
-                return new RouteResult(new ChannelRoute(route.Channel, route.AccountId), null);
-            }
-        }
-        return new RouteResult(null, new GatewayError(ErrorCodes.MethodNotAvailable,
-            $"No enabled channel account of this app offers method {method}{(channel is null ? "" : $" on channel '{channel}'")}."));
-    }
+    public Task<string?> SignWebhookAsync(byte[] body, long timestamp) => Task.FromResult(state.State.Exists ? Keys().SignWebhook(body, timestamp) : null);
+
+    public async Task<RouteResult> ResolveRouteAsync(string? channel, PayMethod method) =>
+        await router.ResolveAsync([.. state.State.Channels.Select(r => new ChannelRoute(r.Channel, r.AccountId))], channel, method);
 
     public async Task<RouteResult> ResolveTransferRouteAsync(string channel, string payeeType, string currency)
     {
@@ -197,20 +143,19 @@ public sealed class MerchantAppGrain(
         }
     }
 
-    private RSA PublicKey()
-    {
-        if (_publicKey is null)
-        {
-            var rsa = RSA.Create();
-            rsa.ImportFromPem(state.State.PublicKeyPem);
-            _publicKey = rsa;
-        }
-        return _publicKey;
-    }
+    private MerchantAppKeys Keys() => _keys ??= new MerchantAppKeys(Sealed(), protector);
 
-    private byte[] HmacKey() => _hmacKey ??= Encoding.UTF8.GetBytes(protector.Open(state.State.SealedHmacSecret!, Purpose("hmac")));
+    private SealedMerchantApp Sealed() => new(
+        AppId,
+        state.State.Version,
+        state.State.Enabled,
+        state.State.AuthScheme,
+        state.State.PublicKeyPem,
+        state.State.SealedHmacSecret,
+        state.State.SealedWebhookSecret,
+        [.. state.State.Channels.Select(r => new ChannelRoute(r.Channel, r.AccountId))]);
 
-    private string Purpose(string name) => $"app:{AppId}:{name}";
+    private string Purpose(string name) => MerchantAppKeys.Purpose(AppId, name);
 
     private MerchantAppView ToView() => new(
         AppId,

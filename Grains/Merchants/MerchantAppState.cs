@@ -15,6 +15,9 @@ public sealed record MerchantAppState
     [JsonPropertyName("channels")] public ImmutableArray<StoredRoute> Channels { get; init; } = [];
     [JsonPropertyName("enabled")] public bool Enabled { get; init; }
     [JsonPropertyName("updated_at_ms")] public long UpdatedAtMs { get; init; }
+
+    /// <summary>One more on every change; the silos' key caches compare it. Apps stored before it existed read as 0.</summary>
+    [JsonPropertyName("version")] public long Version { get; init; }
 }
 
 public sealed record StoredRoute(

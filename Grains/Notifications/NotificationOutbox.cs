@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using PayGateway.Caching;
 using PayGateway.Callbacks;
 using PayGateway.Hosting;
 using PayGateway.Orders;
@@ -11,7 +12,7 @@ namespace PayGateway.Notifications;
 /// born, which are due, and one signed delivery attempt with the retry schedule applied. The grain owns the list in
 /// its state and writes the returned notification back; this class never stores anything.
 /// </summary>
-public sealed class NotificationOutbox(WebhookSender webhooks, GatewayMetrics metrics, IOptions<NotificationOptions> options, TimeProvider clock)
+public sealed class NotificationOutbox(WebhookSender webhooks, MerchantAppCache apps, GatewayMetrics metrics, IOptions<NotificationOptions> options, TimeProvider clock)
 {
     /// <summary>A new event, due now. Its body never changes afterwards: every retry sends the same bytes.</summary>
     public static StoredNotification NewEvent(string eventId, string type, string body, long nowMs) =>
@@ -29,9 +30,14 @@ public sealed class NotificationOutbox(WebhookSender webhooks, GatewayMetrics me
         notification with { Status = StoredNotification.Pending, Attempts = 0, NextAttemptAtMs = nowMs, LastError = null };
 
     /// <summary>One signed delivery attempt (HTTP to the merchant). Called by the delivery worker, never in an owner's turn.</summary>
+    /// <remarks>
+    /// Signed with this silo's cached keys of the app (<see cref="MerchantAppCache"/>, current with the app's
+    /// version), so an attempt costs no call to the app's grain. <paramref name="grains"/> is no longer used; it
+    /// stays so that callers need not change.
+    /// </remarks>
     public async Task<WebhookAttempt> SendAsync(IGrainFactory grains, string appId, string notifyUrl, string eventId, string body)
     {
-        var signature = await grains.GetGrain<IMerchantAppGrain>(appId).SignWebhookAsync(Encoding.UTF8.GetBytes(body), clock.GetUtcNow().ToUnixTimeSeconds());
+        var signature = (await apps.GetAsync(appId))?.SignWebhook(Encoding.UTF8.GetBytes(body), clock.GetUtcNow().ToUnixTimeSeconds());
         WebhookAttempt attempt;
         if (signature is null)
         {

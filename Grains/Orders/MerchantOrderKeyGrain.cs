@@ -1,4 +1,5 @@
 using PayGateway.Ids;
+using PayGateway.Merchants;
 using PayGateway.Storage;
 
 namespace PayGateway.Orders;
@@ -11,14 +12,16 @@ namespace PayGateway.Orders;
 /// </remarks>
 public sealed class MerchantOrderKeyGrain(
     [PersistentState("order_key")] IPersistentState<MerchantOrderKeyState> state,
-    OrderIdGenerator ids) : Grain, IMerchantOrderKeyGrain
+    OrderIdGenerator ids,
+    ChannelRouter router) : Grain, IMerchantOrderKeyGrain
 {
     public async Task<OrderResult> CreateOrderAsync(CreateOrderCommand command)
     {
         var fingerprint = RequestFingerprint.Of(command);
         if (state.State.OrderId is null)
         {
-            var route = await GrainFactory.GetGrain<IMerchantAppGrain>(command.AppId).ResolveRouteAsync(command.Channel, command.Method);
+            // From this silo's cached copies of the app and its accounts (same answer as IMerchantAppGrain.ResolveRouteAsync).
+            var route = await router.ResolveAsync(command.AppId, command.Channel, command.Method);
             if (route.Error is { } error)
             {
                 return new OrderResult(null, error);

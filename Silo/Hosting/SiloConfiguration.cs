@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using PayGateway.Caching;
 using PayGateway.Hosting;
 using PayGateway.Storage;
 using PayGateway.Supervision;
@@ -60,6 +61,8 @@ public static class SiloConfiguration
         });
         silo.AddDashboard();
         silo.AddStartupTask<SupervisionStartup>();
+        // Per-silo caches of merchant apps and channel accounts hear about changes through this service.
+        silo.AddGrainService<SiloCacheService>();
         silo.AddIncomingGrainCallFilter<StorageFaultFilter>();
         silo.Services.AddGatewayGrainServices(configuration, connectionString);
         return silo;

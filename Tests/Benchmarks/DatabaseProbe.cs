@@ -124,27 +124,93 @@ public sealed record CpuSample(TimeSpan Process, TimeSpan Database, TimeSpan Mac
     }
 }
 
-/// <summary>A phase's database cost: this process's commands and the server's counters over the same window.</summary>
-public sealed record PhaseCost(IReadOnlyDictionary<string, long> Commands, ServerStatus Server, CpuSample Cpu)
+/// <summary>
+/// What the .NET runtime did in this process: CPU of the background (tiered) JIT thread, bytes allocated, GC
+/// pauses. The JIT thread's CPU comes from /proc (JitInfo's compilation time is wall-clock time, which a busy
+/// machine inflates); threads that exit within the window are not counted, so it is a lower bound.
+/// </summary>
+public sealed record RuntimeSample(IReadOnlyDictionary<int, TimeSpan> JitThreads, long AllocatedBytes, TimeSpan GcPause)
+{
+    public static RuntimeSample Read() => new(JitThreadCpu(), GC.GetTotalAllocatedBytes(precise: false), GC.GetTotalPauseDuration());
+
+    public TimeSpan Jit => TimeSpan.FromTicks(JitThreads.Values.Sum(t => t.Ticks));
+
+    public RuntimeSample Minus(RuntimeSample earlier) => new(
+        JitThreads.ToDictionary(kv => kv.Key, kv => kv.Value - earlier.JitThreads.GetValueOrDefault(kv.Key)),
+        AllocatedBytes - earlier.AllocatedBytes, GcPause - earlier.GcPause);
+
+    private static Dictionary<int, TimeSpan> JitThreadCpu()
+    {
+        var threads = new Dictionary<int, TimeSpan>();
+        if (!Directory.Exists("/proc/self/task"))
+        {
+            return threads;
+        }
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var open = stat.IndexOf('(');
+                var close = stat.LastIndexOf(')');
+                if (!stat[(open + 1)..close].StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+                var fields = stat[(close + 2)..].Split(' ');
+                var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+                threads[int.Parse(Path.GetFileName(task), System.Globalization.CultureInfo.InvariantCulture)] = TimeSpan.FromSeconds(ticks / 100.0);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // The thread exited while /proc was read.
+            }
+        }
+        return threads;
+    }
+}
+
+/// <summary>
+/// A phase's cost: this process's database commands and grain calls (exact), the server's counters over the same
+/// window (global), CPU time, and the runtime's JIT, allocation and GC figures.
+/// </summary>
+public sealed record PhaseCost(IReadOnlyDictionary<string, long> Commands, ServerStatus Server, CpuSample Cpu, IReadOnlyDictionary<string, long> GrainCalls, RuntimeSample Runtime)
 {
     public long TotalCommands => Commands.Where(kv => kv.Key != "Open").Sum(kv => kv.Value);
+
+    /// <summary>Calls received by grains on the silo, from the API host or from other grains.</summary>
+    public long SiloGrainCalls => GrainCalls.Where(kv => kv.Key.StartsWith("silo ", StringComparison.Ordinal)).Sum(kv => kv.Value);
+
+    /// <summary>Calls the API host's client sent to the silo.</summary>
+    public long ClientGrainCalls => GrainCalls.Where(kv => kv.Key.StartsWith("client ", StringComparison.Ordinal)).Sum(kv => kv.Value);
+
+    /// <summary>Process CPU without the background JIT thread's (which only warm-up pays in a long-running host).</summary>
+    public TimeSpan ProcessCpuWithoutJit => Cpu.Process - Runtime.Jit;
 
     public static async Task<(T Result, PhaseCost Cost)> MeasureAsync<T>(string connectionString, CommandCounter counter, Func<Task<T>> phase)
     {
         var serverBefore = await ServerStatus.ReadAsync(connectionString);
         var before = counter.Snapshot();
+        var callsBefore = GrainCallCounter.Snapshot();
+        var runtimeBefore = RuntimeSample.Read();
         var cpuBefore = CpuSample.Read();
         var result = await phase();
         var cpu = CpuSample.Read().Minus(cpuBefore);
+        var runtime = RuntimeSample.Read().Minus(runtimeBefore);
+        var calls = CommandCounter.Delta(GrainCallCounter.Snapshot(), callsBefore);
         var after = counter.Snapshot();
         var serverAfter = await ServerStatus.ReadAsync(connectionString);
         var server = serverAfter.Minus(serverBefore);
-        return (result, new PhaseCost(CommandCounter.Delta(after, before), server, cpu));
+        return (result, new PhaseCost(CommandCounter.Delta(after, before), server, cpu, calls, runtime));
     }
 
     public string Describe(double operations) =>
-        $"CPU {Cpu.Process.TotalMilliseconds / operations:0.00} ms in this process + {Cpu.Database.TotalMilliseconds / operations:0.00} ms in mariadbd " +
-        $"(machine {Cpu.MachineBusy.TotalSeconds / Math.Max(0.001, Cpu.MachineTotal.TotalSeconds):P0} busy, others included); {TotalCommands / operations:0.00} commands/op ({string.Join(", ", Commands.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value / operations:0.00}"))}); " +
+        $"CPU {Cpu.Process.TotalMilliseconds / operations:0.00} ms in this process (background JIT {Runtime.Jit.TotalMilliseconds / operations:0.00} ms of it) + {Cpu.Database.TotalMilliseconds / operations:0.00} ms in mariadbd " +
+        $"(machine {Cpu.MachineBusy.TotalSeconds / Math.Max(0.001, Cpu.MachineTotal.TotalSeconds):P0} busy, others included); " +
+        $"allocated {Runtime.AllocatedBytes / operations / 1024:0.0} KB, GC pauses {Runtime.GcPause.TotalMilliseconds / operations:0.000} ms; " +
+        $"{TotalCommands / operations:0.00} commands/op ({string.Join(", ", Commands.Where(kv => kv.Value > 0).Select(kv => $"{kv.Key} {kv.Value / operations:0.00}"))}); " +
+        $"grain calls {SiloGrainCalls / operations:0.00} received by grains, {ClientGrainCalls / operations:0.00} of them sent by the API host " +
+        $"({string.Join(", ", GrainCalls.Where(kv => kv.Value / operations >= 0.01).OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value / operations:0.00}"))}); " +
         $"server: Questions {Server["Questions"] / operations:0.00}, Queries {Server["Queries"] / operations:0.00}, " +
         $"Com_select {Server["Com_select"] / operations:0.00}, Com_insert {Server["Com_insert"] / operations:0.00}, " +
         $"Com_update {Server["Com_update"] / operations:0.00}, Com_call_procedure {Server["Com_call_procedure"] / operations:0.00}, " +

@@ -69,7 +69,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         var silo = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         silo.Configuration.AddInMemoryCollection(settings);
         silo.Logging.AddConfiguration(silo.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true);
-        silo.UseOrleans(s => s.AddPaymentGateway(silo.Configuration));
+        silo.UseOrleans(s => s.AddPaymentGateway(silo.Configuration).AddIncomingGrainCallFilter(GrainCallCounter.Silo));
         gateway.Silo = silo.Build();
         await gateway.Silo.StartAsync();
 
@@ -82,6 +82,8 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         api.Logging.ClearProviders().AddConfiguration(api.Configuration.GetSection("Logging")).AddSimpleConsole(o => o.SingleLine = true);
         api.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, apiPort));
         api.AddGatewayApi();
+        // The API host's Orleans client reads its outgoing filters from the same container.
+        api.Services.AddSingleton<IOutgoingGrainCallFilter>(GrainCallCounter.Client);
         gateway.Api = api.Build();
         gateway.Api.MapGatewayApi();
         await gateway.Api.StartAsync();

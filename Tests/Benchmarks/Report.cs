@@ -8,6 +8,7 @@ public sealed class Report(BenchmarkOptions options, string database)
     private readonly List<string> _rows = [];
     private readonly List<string> _scale = [];
     private readonly List<string> _costs = [];
+    private readonly List<string> _perOperation = [];
     private readonly List<string> _notes = [];
     private string _machine = "";
     private double _reference = double.NaN;
@@ -41,6 +42,10 @@ public sealed class Report(BenchmarkOptions options, string database)
         if (result.CostDivisor > 0)
         {
             _costs.Add($"- **{name.Split(' ')[0]}** per operation: {cost.Describe(result.CostDivisor)}");
+            double n = result.CostDivisor;
+            _perOperation.Add($"| {name.Split(' ')[0]} | {cost.Server["Questions"] / n:0.00} | {cost.Server["Queries"] / n:0.0} | {cost.SiloGrainCalls / n:0.00} ({cost.ClientGrainCalls / n:0.00}) | " +
+                $"{cost.Cpu.Process.TotalMilliseconds / n:0.00} ({cost.ProcessCpuWithoutJit.TotalMilliseconds / n:0.00}) | {cost.Cpu.Database.TotalMilliseconds / n:0.00} | " +
+                $"{cost.Runtime.AllocatedBytes / n / 1024:0} | {cost.Server["Bytes_received"] / n:0} / {cost.Server["Bytes_sent"] / n:0} |");
         }
     }
 
@@ -95,6 +100,12 @@ public sealed class Report(BenchmarkOptions options, string database)
         text.AppendLine("| Pending orders | Process working set | Managed heap | Activations | Our DB commands/min | Connection opens/min | Server Questions/min | Server Com_select/min |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         _scale.ForEach(r => text.AppendLine(r));
+        text.AppendLine();
+        text.AppendLine("Cost per operation (counts are exact for this process; Questions and Queries are the server's, which other clients add to):");
+        text.AppendLine();
+        text.AppendLine("| Phase | DB round trips (Questions) | Server statements (Queries) | Grain calls (sent by the API host) | Process CPU ms (without background JIT) | mariadbd CPU ms | Allocated KB | DB bytes in / out |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        _perOperation.ForEach(r => text.AppendLine(r));
         text.AppendLine();
         text.AppendLine("Database cost per operation (our commands counted in-process by MySqlConnector's ActivitySource; server counters are global and include other clients):");
         text.AppendLine();
