@@ -43,7 +43,7 @@ public static class AdmissionControl
             // by requests their app may make.
             limiter.GlobalLimiter = MerchantAppLimiter.Create(limits);
             limiter.OnRejected = (context, _) => new ValueTask(AdmissionRefusal.WriteAsync(context.HttpContext, ErrorCodes.RateLimited,
-                "This app has as many requests in progress as it may have. Retry after Retry-After; repeating a create with the same out_trade_no is safe."));
+                "This app has as many requests in progress as it may have. Retry after Retry-After; repeating a request with the same out_trade_no, out_refund_no or out_transfer_no is safe."));
             limiter.AddPolicy(MerchantPool, new AdmissionPoolPolicy(limits.MerchantConcurrency, limits.MerchantQueue));
             limiter.AddPolicy(CallbackPool, new AdmissionPoolPolicy(limits.CallbackConcurrency, limits.CallbackQueue));
         });
@@ -73,6 +73,6 @@ public static class AdmissionControl
         // must not be cancelled by it. The middleware restores the client's own token afterwards.
         context.RequestAborted = CancellationToken.None;
         return AdmissionRefusal.WriteAsync(context, ErrorCodes.DeadlineExceeded,
-            "The request did not finish in time; what it started may still complete. Repeat the same request (same out_trade_no) after Retry-After to get its outcome.");
+            "The request did not finish in time; what it started may still complete. Repeat the same request (same out_trade_no, out_refund_no or out_transfer_no) after Retry-After to get its outcome.");
     }
 }

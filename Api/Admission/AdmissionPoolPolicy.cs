@@ -11,7 +11,7 @@ public sealed class AdmissionPoolPolicy(int permits, int queue) : IRateLimiterPo
 {
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = (context, _) =>
         new ValueTask(AdmissionRefusal.WriteAsync(context.HttpContext, ErrorCodes.Overloaded,
-            "The gateway has as many requests in progress as it accepts. Retry after Retry-After; repeating a create with the same out_trade_no is safe."));
+            "The gateway has as many requests in progress as it accepts. Retry after Retry-After; repeating a request with the same out_trade_no, out_refund_no or out_transfer_no is safe."));
 
     public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
         RateLimitPartition.GetConcurrencyLimiter("pool", _ => new ConcurrencyLimiterOptions

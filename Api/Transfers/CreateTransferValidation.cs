@@ -33,6 +33,11 @@ public static partial class CreateTransferValidation
         {
             errors["payee.name"] = ["1-64 characters, no control characters."];
         }
+        else if (r.Payee is { Type: PayeeTypes.AlipayLogonId, Name: null })
+        {
+            // Refused here rather than by the channel, so the request does not use its out_transfer_no up.
+            errors["payee.name"] = ["Required for an alipay_logon_id payee: Alipay checks it against the account holder's name."];
+        }
         if (r.Amount is not (>= CreateOrderValidation.MinAmount and <= CreateOrderValidation.MaxAmount))
         {
             errors["amount"] = [$"Required: an integer number of minor units from {CreateOrderValidation.MinAmount} to {CreateOrderValidation.MaxAmount:N0}."];

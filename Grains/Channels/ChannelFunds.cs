@@ -83,19 +83,6 @@ public interface IRefundChannel
     Task<ChannelRefundResult> QueryRefundAsync(ChannelAccount account, ChannelRefundQuery query, CancellationToken cancellationToken);
 }
 
-/// <summary>Kinds of payee account a transfer can go to. Wire values; never change one.</summary>
-public static class PayeeTypes
-{
-    /// <summary>Alipay user id (2088…), Alipay <c>identity_type=ALIPAY_USER_ID</c>.</summary>
-    public const string AlipayUserId = "alipay_user_id";
-    /// <summary>Alipay login (phone or e-mail), <c>identity_type=ALIPAY_LOGON_ID</c>; the payee name is required.</summary>
-    public const string AlipayLogonId = "alipay_logon_id";
-    /// <summary>WeChat user's openid under the account's appid.</summary>
-    public const string WeChatOpenId = "wechat_openid";
-    /// <summary>An account at the mock channel.</summary>
-    public const string MockAccount = "mock_account";
-}
-
 /// <summary>
 /// A transfer (payout) from the merchant's channel balance to a payee. <paramref name="TransferId"/> is the gateway
 /// transfer id and is sent as the channel's merchant number for it (Alipay <c>out_biz_no</c>, WeChat Pay

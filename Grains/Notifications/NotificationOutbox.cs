@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using Microsoft.Extensions.Options;
 using PayGateway.Caching;
@@ -52,8 +53,20 @@ public sealed class NotificationOutbox(WebhookSender webhooks, MerchantAppCache 
         return attempt;
     }
 
+    /// <summary>
+    /// The outbox after an attempt's outcome (the event no longer on its way), or null when the outcome names no
+    /// pending event (a duplicate attempt): then nothing is to be written.
+    /// </summary>
+    public ImmutableList<StoredNotification>? Record(ImmutableList<StoredNotification> notifications, WebhookAttemptResult result, Dictionary<string, long> inFlight)
+    {
+        inFlight.Remove(result.EventId);
+        return notifications.Find(n => n.EventId == result.EventId && n.Status == StoredNotification.Pending) is { } due
+            ? notifications.Replace(due, After(due, result))
+            : null;
+    }
+
     /// <summary>The notification after an attempt: delivered, or the next retry on the schedule, or failed when it is spent.</summary>
-    public StoredNotification After(StoredNotification due, WebhookAttemptResult result)
+    private StoredNotification After(StoredNotification due, WebhookAttemptResult result)
     {
         var settings = options.Value;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

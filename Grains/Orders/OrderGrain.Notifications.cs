@@ -50,12 +50,11 @@ public sealed partial class OrderGrain
 
     public async Task RecordWebhookAttemptAsync(WebhookAttemptResult result)
     {
-        _webhooksInFlight.Remove(result.EventId);
-        if (state.State.Notifications.Find(n => n.EventId == result.EventId && n.Status == StoredNotification.Pending) is not { } due)
+        if (outbox.Record(state.State.Notifications, result, _webhooksInFlight) is not { } notifications)
         {
             return;
         }
-        await SaveAsync(state.State with { Notifications = state.State.Notifications.Replace(due, outbox.After(due, result)) });
+        await SaveAsync(state.State with { Notifications = notifications });
         DispatchNotifications(); // anything else that came due meanwhile
     }
 }

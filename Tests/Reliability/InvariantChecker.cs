@@ -94,6 +94,7 @@ public static class InvariantChecker
         CheckSupervision(input, options, stored, projected, v);
         var chargesByOrder = CheckChannel(input, options, stored, reviews, v, figures, InScope);
         CheckRefunds(input, options, stored, v, figures, InScope);
+        CheckTransfers(input, options, v, figures);
         CheckNotifications(input, options, stored, v, figures, InScope);
         CheckHistory(input, stored, v);
         CheckCallers(input, stored, chargesByOrder, v, figures);
@@ -162,6 +163,66 @@ public static class InvariantChecker
                 v.Add(new("I3", orderId, $"gateway counts {gateway} refunded ({unknown} in progress); the channel refunded {channel}"));
             }
         }
+    }
+
+    /// <summary>
+    /// Transfers. I1: open ones have supervision scheduled and visible to the sweep. I2: no transfer id paid twice at the
+    /// channel. I3: succeeded ⇔ paid at the channel, same amount; failed ⇒ nothing paid. I4: a final transfer has its
+    /// notification, announcing its status, delivered or scheduled.
+    /// </summary>
+    private static void CheckTransfers(CheckInput input, CheckOptions options, List<Violation> v, SortedDictionary<string, long> figures)
+    {
+        var transfers = input.Gateway.TransferList.Where(t => t.TransferId is not null && (options.OrderScope?.Invoke(t.TransferId) ?? true)).ToList();
+        figures["transfers"] = transfers.Count;
+        foreach (var t in transfers)
+        {
+            var final = t.Status is "succeeded" or "failed";
+            if (!final && (t.NextSupervisionAtMs is null || t.NextCheckAtMs is null || t.NextCheckAtMs > t.NextSupervisionAtMs))
+            {
+                v.Add(new("I1", t.TransferId, $"transfer {t.Status} but no check is scheduled for it"));
+            }
+            if (!final && options.RequireFinal)
+            {
+                v.Add(new("I1", t.TransferId, $"transfer still {t.Status} after the run settled"));
+            }
+            if (final && !t.Notifications.Any(n => n.Type == $"transfer.{t.Status}"))
+            {
+                v.Add(new("I4", t.TransferId, $"transfer {t.Status} without a transfer.{t.Status} notification"));
+            }
+            foreach (var n in t.Notifications.Where(n => n.Status == "pending" && (n.NextAttemptAtMs is null || t.NextCheckAtMs is null || t.NextCheckAtMs > n.NextAttemptAtMs)))
+            {
+                v.Add(new("I4", t.TransferId, $"{n.EventId} pending but the sweep will not retry it"));
+            }
+            if (NotificationFailed(t) && !options.AllowFailedNotifications)
+            {
+                v.Add(new("I4", t.TransferId, "a transfer notification failed"));
+            }
+        }
+        if (!input.HasChannelRecords)
+        {
+            return;
+        }
+        var paid = input.Channel.Where(r => r.Kind == "transferred").ToLookup(r => r.OutTradeNo ?? "", StringComparer.Ordinal);
+        figures["channel.transfers"] = input.Channel.Count(r => r.Kind == "transferred");
+        foreach (var t in transfers)
+        {
+            var atChannel = paid[t.TransferId!].ToList();
+            if (atChannel.Count > 1)
+            {
+                v.Add(new("I2", t.TransferId, $"paid {atChannel.Count} times at the channel"));
+            }
+            switch (t.Status)
+            {
+                case "succeeded" when atChannel.Count == 0 || atChannel.Any(r => r.Amount != t.Amount):
+                    v.Add(new("I3", t.TransferId, $"succeeded ({t.Amount}) but the channel paid {string.Join(", ", atChannel.Select(r => r.Amount))}"));
+                    break;
+                case "failed" when atChannel.Count > 0:
+                    v.Add(new("I3", t.TransferId, "failed but the channel paid it"));
+                    break;
+            }
+        }
+
+        static bool NotificationFailed(StoredTransfer t) => t.Notifications.Any(n => n.Status == "failed");
     }
 
     /// <summary>I1: final, or open with supervision scheduled; the projection is the state.</summary>

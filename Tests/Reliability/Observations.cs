@@ -52,7 +52,15 @@ public sealed record GatewaySnapshot(
     DateTimeOffset TakenAt,
     IReadOnlyList<ProjectedOrder> Projection,
     IReadOnlyList<StoredOrder> Orders,
-    IReadOnlyList<ReviewItem> ReviewItems);
+    IReadOnlyList<ReviewItem> ReviewItems,
+    IReadOnlyList<StoredTransfer>? Transfers = null)
+{
+    public IReadOnlyList<StoredTransfer> TransferList => Transfers ?? [];
+}
+
+/// <summary>One transfer grain's stored state (GrainTypeString 'transfer'), read by its JSON field names.</summary>
+public sealed record StoredTransfer(string? TransferId, string? AppId, string? Status, long Amount, long? NextSupervisionAtMs, long? NextCheckAtMs,
+    IReadOnlyList<StoredNotificationRecord> Notifications);
 
 /// <summary>One channel-side event as the simulator recorded it (kinds: create, query, close, charge, callback_sent).</summary>
 /// <remarks>For <c>refunded</c> records, <see cref="TradeNo"/> is the merchant refund number (the gateway refund id).</remarks>

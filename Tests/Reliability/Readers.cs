@@ -50,6 +50,22 @@ public static class GatewayStateReader
             }
         }
 
+        var transfers = new List<StoredTransfer>();
+        await using (var command = new MySqlCommand(
+            "SELECT PayloadBinary FROM OrleansStorage WHERE GrainTypeString = 'transfer' AND PayloadBinary IS NOT NULL" +
+            (serviceId is null ? "" : " AND ServiceId = @service"), connection, transaction))
+        {
+            if (serviceId is not null)
+            {
+                command.Parameters.AddWithValue("@service", serviceId);
+            }
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                transfers.Add(StoredOrderJson.ParseTransfer((byte[])reader.GetValue(0)));
+            }
+        }
+
         var reviews = new List<ReviewItem>();
         await using (var command = new MySqlCommand("SELECT kind, order_id, code FROM paygw_review_item", connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -60,7 +76,7 @@ public static class GatewayStateReader
             }
         }
         await transaction.CommitAsync(cancellationToken);
-        return new GatewaySnapshot(takenAt, projection, orders, reviews);
+        return new GatewaySnapshot(takenAt, projection, orders, reviews, transfers);
     }
 
     /// <summary>
@@ -146,6 +162,24 @@ public static class StoredOrderJson
         }
 
         StoredOrder Broken(string why) => new(grainKey, version, null, null, null, null, 0, null, null, null, null, null, null, [], why);
+    }
+
+    /// <summary>A transfer's state by its JSON field names (same outbox layout as an order's).</summary>
+    public static StoredTransfer ParseTransfer(byte[] payload)
+    {
+        using var doc = JsonDocument.Parse(payload);
+        var root = doc.RootElement;
+        var notifications = new List<StoredNotificationRecord>();
+        if (root.TryGetProperty("notifications", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var n in list.EnumerateArray())
+            {
+                notifications.Add(new StoredNotificationRecord(Str(n, "event_id") ?? "", Str(n, "type") ?? "", Str(n, "body") ?? "",
+                    Str(n, "status") ?? "", (int)(Long(n, "attempts") ?? 0), Long(n, "next_attempt_at_ms")));
+            }
+        }
+        return new StoredTransfer(Str(root, "transfer_id"), Str(root, "app_id"), Str(root, "status"), Long(root, "amount") ?? 0,
+            Long(root, "next_supervision_at_ms"), Long(root, "next_check_at_ms"), notifications);
     }
 
     private static string? Str(JsonElement e, string name) =>

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Payee = PayGateway.Channels.PayeeTypes;
+using Payee = PayGateway.PayeeTypes;
 
 namespace PayGateway.Channels.Alipay;
 

@@ -5,7 +5,7 @@ namespace PayGateway.Channels.Mock;
 /// <summary>Transfers: POST /mock/v1/transfers and GET /mock/v1/transfers/{out_transfer_no} (docs/channels/mock.md).</summary>
 public sealed partial class MockChannel
 {
-    private static readonly string[] MockPayeeTypes = [Channels.PayeeTypes.MockAccount];
+    private static readonly string[] MockPayeeTypes = [PayGateway.PayeeTypes.MockAccount];
 
     public IReadOnlyCollection<string> PayeeTypes => MockPayeeTypes;
 
@@ -14,10 +14,10 @@ public sealed partial class MockChannel
 
     public async Task<ChannelTransferResult> TransferAsync(ChannelAccount account, ChannelTransferRequest request, CancellationToken cancellationToken)
     {
-        if (request.PayeeType != Channels.PayeeTypes.MockAccount)
+        if (request.PayeeType != PayGateway.PayeeTypes.MockAccount)
         {
             // Never sent, so certainly nothing moved.
-            return new ChannelTransferResult(ChannelFundsState.Failed, ErrorCode: "PAYEE_TYPE_UNSUPPORTED", ErrorMessage: $"The mock channel pays only to {Channels.PayeeTypes.MockAccount}.");
+            return new ChannelTransferResult(ChannelFundsState.Failed, ErrorCode: "PAYEE_TYPE_UNSUPPORTED", ErrorMessage: $"The mock channel pays only to {PayGateway.PayeeTypes.MockAccount}.");
         }
         var body = JsonSerializer.SerializeToUtf8Bytes(new TransferRequestWire(
             request.TransferId, request.PayeeType, request.PayeeAccount, request.PayeeName, request.Amount, request.Currency, request.Remark), MockWire.Json);

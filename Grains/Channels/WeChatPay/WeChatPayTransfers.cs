@@ -36,7 +36,7 @@ internal sealed class WeChatPayTransfers(WeChatPayApiClient api)
 
     public static IReadOnlyCollection<string> Currencies { get; } = ["CNY"];
 
-    public static IReadOnlyCollection<string> PayeeTypes { get; } = [Channels.PayeeTypes.WeChatOpenId];
+    public static IReadOnlyCollection<string> PayeeTypes { get; } = [PayGateway.PayeeTypes.WeChatOpenId];
 
     public async Task<ChannelTransferResult> TransferAsync(WeChatPayMerchant merchant, ChannelTransferRequest request, CancellationToken cancellationToken)
     {
@@ -169,7 +169,7 @@ internal sealed class WeChatPayTransfers(WeChatPayApiClient api)
         {
             { Amount: <= 0 } => "The transfer amount must be positive.",
             _ when !string.Equals(request.Currency, "CNY", StringComparison.OrdinalIgnoreCase) => "WeChat Pay only transfers CNY.",
-            _ when request.PayeeType != Channels.PayeeTypes.WeChatOpenId => $"WeChat Pay cannot pay to payee type '{request.PayeeType}'.",
+            _ when request.PayeeType != PayGateway.PayeeTypes.WeChatOpenId => $"WeChat Pay cannot pay to payee type '{request.PayeeType}'.",
             _ when string.IsNullOrWhiteSpace(request.PayeeAccount) => "The payee's openid is missing.",
             _ when request.Amount >= NameRequiredFrom && string.IsNullOrWhiteSpace(request.PayeeName) => "WeChat Pay requires the payee's name from 2000 yuan on.",
             _ => null,

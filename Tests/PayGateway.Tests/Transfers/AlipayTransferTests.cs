@@ -201,15 +201,17 @@ public sealed class AlipayTransferTests(AlipayFixture fixture) : IClassFixture<A
     }
 
     [Fact]
-    public async Task LogonIdWithoutName_FailsWithoutReachingAlipay()
+    public async Task LogonIdWithoutName_RefusedAsBadRequestStoringNothing()
     {
-        var transfer = await TransferAsync(NewTransfer("xnoname", payeeType: "alipay_logon_id", payeeAccount: "13800138000", amount: 1000));
+        var number = "xnoname-" + Guid.NewGuid().ToString("N");
 
-        var transferId = (string)transfer["transfer_id"]!;
-        Assert.Equal("failed", (string?)transfer["status"]);
-        Assert.Equal("PAYEE_NAME_REQUIRED", (string?)transfer["failure"]!["code"]);
-        Assert.DoesNotContain(fixture.Simulator.Records, r => r.OutTradeNo == transferId);
-        await SingleEventAsync("xnoname", "transfer.failed");
+        var refused = await _merchant.PostJsonAsync("/v1/transfers", NewTransfer("xnoname", payeeType: "alipay_logon_id", payeeAccount: "13800138000", amount: 1000, outTransferNo: number));
+
+        await ProblemAssert.IsProblemAsync(refused, 400, ErrorCodes.ValidationFailed, "Alipay needs the name of a login-id payee");
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_transfer WHERE out_transfer_no = @n", ("@n", number)));
+        // The number is not used up: the corrected request goes through.
+        var corrected = NewTransfer("xnoname", payeeType: "alipay_logon_id", payeeAccount: "13800138000", amount: 1000, outTransferNo: number, payeeName: "张三");
+        Assert.Equal("succeeded", (string?)(await TransferAsync(corrected))["status"]);
     }
 
     [Fact]

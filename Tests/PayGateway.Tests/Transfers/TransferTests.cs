@@ -4,6 +4,7 @@ using PayGateway.ChannelSimulator.Behaviour;
 using PayGateway.ChannelSimulator.Records;
 using PayGateway.Tests.Infrastructure;
 using PayGateway.Tests.Payments;
+using PayGateway.Tests.Reliability;
 
 namespace PayGateway.Tests.Transfers;
 
@@ -109,6 +110,7 @@ public sealed class TransferTests(PaymentFixture fixture) : IClassFixture<Paymen
             Assert.Equal(777, (long)settled["amount"]!);
             Assert.Equal(1, ChannelTransferCount(transferId));
             await fixture.Webhooks.WaitForAsync("xfer-timeout", d => d.Count >= 1);
+            await ReliabilityCheck.AssertHoldsAsync(fixture); // transfers: I1 scheduled, I2 paid once, I3 paid ⇔ succeeded, I4 notified
         }
         finally
         {
@@ -124,7 +126,7 @@ public sealed class TransferTests(PaymentFixture fixture) : IClassFixture<Paymen
         await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/transfers", NewTransfer("xfer-bad", payeeType: "wechat_openid")), 422, ErrorCodes.PayeeTypeNotSupported, "mock pays mock accounts only");
         await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/transfers", NewTransfer("xfer-bad", amount: 0)), 400, ErrorCodes.ValidationFailed, "zero amount");
         await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/transfers", new { out_transfer_no = "x", channel = "mock", amount = 100, currency = "CNY", notify_url = "https://example.com/n" }), 400, ErrorCodes.ValidationFailed, "no payee");
-        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/transfers", new { out_transfer_no = "x2", channel = "alipay", payee = new { type = "alipay_logon_id", account = "a@b.c" }, amount = 100, currency = "CNY", notify_url = "https://example.com/n" }), 422, ErrorCodes.ChannelNotAllowed, "app has no alipay route");
+        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/transfers", new { out_transfer_no = "x2", channel = "alipay", payee = new { type = "alipay_logon_id", account = "a@b.c", name = "Li Lei" }, amount = 100, currency = "CNY", notify_url = "https://example.com/n" }), 422, ErrorCodes.ChannelNotAllowed, "app has no alipay route");
         await ProblemAssert.IsProblemAsync(await _merchant.GetAsync("/v1/transfers/T0000"), 404, ErrorCodes.TransferNotFound, "malformed id");
         var mine = await TransferAsync(NewTransfer("xfer-own"));
         await ProblemAssert.IsProblemAsync(await fixture.RsaMerchant().GetAsync($"/v1/transfers/{mine["transfer_id"]}"), 404, ErrorCodes.TransferNotFound, "another app's transfer");
