@@ -15,20 +15,19 @@ public sealed class ChannelCaller(ChannelRegistry channels, ChannelAccountOpener
     /// <remarks>
     /// The account comes from this silo's opened copy, current with the account's version (see
     /// <see cref="ChannelAccountOpener"/>): no grain call and no decryption while the account is unchanged.
-    /// <paramref name="grains"/> is no longer used; it stays so that callers need not change.
     /// </remarks>
-    public async Task<(IPaymentChannel Adapter, ChannelAccount Account)> OpenAsync(IGrainFactory grains, string channel, string accountId) =>
+    public async Task<(IPaymentChannel Adapter, ChannelAccount Account)> OpenAsync(string channel, string accountId) =>
         (channels.Get(channel), await accounts.OpenAsync(channel, accountId));
 
     /// <summary>Opens the account and calls the channel; an account that cannot be opened is an unknown outcome too.</summary>
-    public async Task<T> CallAsync<T>(IGrainFactory grains, string channel, string accountId, string subject,
+    public async Task<T> CallAsync<T>(string channel, string accountId, string subject,
         Func<IPaymentChannel, ChannelAccount, CancellationToken, Task<T>> call, Func<string, T> unknown)
     {
         IPaymentChannel adapter;
         ChannelAccount account;
         try
         {
-            (adapter, account) = await OpenAsync(grains, channel, accountId);
+            (adapter, account) = await OpenAsync(channel, accountId);
         }
         catch (Exception ex)
         {

@@ -33,10 +33,9 @@ public sealed class NotificationOutbox(WebhookSender webhooks, MerchantAppCache 
     /// <summary>One signed delivery attempt (HTTP to the merchant). Called by the delivery worker, never in an owner's turn.</summary>
     /// <remarks>
     /// Signed with this silo's cached keys of the app (<see cref="MerchantAppCache"/>, current with the app's
-    /// version), so an attempt costs no call to the app's grain. <paramref name="grains"/> is no longer used; it
-    /// stays so that callers need not change.
+    /// version), so an attempt costs no call to the app's grain.
     /// </remarks>
-    public async Task<WebhookAttempt> SendAsync(IGrainFactory grains, string appId, string notifyUrl, string eventId, string body)
+    public async Task<WebhookAttempt> SendAsync(string appId, string notifyUrl, string eventId, string body)
     {
         var signature = (await apps.GetAsync(appId))?.SignWebhook(Encoding.UTF8.GetBytes(body), clock.GetUtcNow().ToUnixTimeSeconds());
         WebhookAttempt attempt;

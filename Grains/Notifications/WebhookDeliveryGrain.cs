@@ -16,7 +16,7 @@ public sealed class WebhookDeliveryGrain(NotificationOutbox outbox, ILogger<Webh
     {
         try
         {
-            var attempt = await outbox.SendAsync(GrainFactory, dispatch.AppId, dispatch.NotifyUrl, dispatch.EventId, dispatch.Body);
+            var attempt = await outbox.SendAsync(dispatch.AppId, dispatch.NotifyUrl, dispatch.EventId, dispatch.Body);
             await GrainFactory.GetGrain<IWebhookOutboxOwner>(dispatch.Owner)
                 .RecordWebhookAttemptAsync(new WebhookAttemptResult(dispatch.EventId, attempt.Delivered, attempt.Error));
         }

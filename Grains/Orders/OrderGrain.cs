@@ -264,7 +264,7 @@ public sealed partial class OrderGrain(
     }
 
     private Task<(IPaymentChannel Adapter, ChannelAccount Account)> OpenChannelAsync() =>
-        caller.OpenAsync(GrainFactory, state.State.Channel, state.State.AccountId);
+        caller.OpenAsync(state.State.Channel, state.State.AccountId);
 
     private Task<ChannelQueryResult> QueryChannelAsync() =>
         CallChannelAsync((adapter, account, ct) => adapter.QueryPaymentAsync(account, state.State.OrderId!, ct), ChannelQueryResult.Unknown);
@@ -274,7 +274,7 @@ public sealed partial class OrderGrain(
             reason => new ChannelCloseResult(ChannelTradeState.Unknown, "CHANNEL_UNKNOWN", reason));
 
     private Task<T> CallChannelAsync<T>(Func<IPaymentChannel, ChannelAccount, CancellationToken, Task<T>> call, Func<string, T> unknown) =>
-        caller.CallAsync(GrainFactory, state.State.Channel, state.State.AccountId, $"order {state.State.OrderId}", call, unknown);
+        caller.CallAsync(state.State.Channel, state.State.AccountId, $"order {state.State.OrderId}", call, unknown);
 
     private Task<T> CallOpenChannelAsync<T>(Func<CancellationToken, Task<T>> call, Func<string, T> unknown) =>
         caller.CallOpenAsync($"order {state.State.OrderId}", call, unknown);

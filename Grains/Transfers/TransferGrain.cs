@@ -210,7 +210,7 @@ public sealed class TransferGrain(
     }
 
     private Task<ChannelTransferResult> CallChannelAsync(Func<ITransferChannel, ChannelAccount, CancellationToken, Task<ChannelTransferResult>> call) =>
-        caller.CallAsync(GrainFactory, state.State.Channel, state.State.AccountId, $"transfer {state.State.TransferId}",
+        caller.CallAsync(state.State.Channel, state.State.AccountId, $"transfer {state.State.TransferId}",
             (adapter, account, ct) => adapter is ITransferChannel transfers ? call(transfers, account, ct) : Task.FromResult(ChannelTransferResult.Unknown("The channel cannot make transfers.")),
             ChannelTransferResult.Unknown);
 }
