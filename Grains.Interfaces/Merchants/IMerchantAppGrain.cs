@@ -40,10 +40,4 @@ public interface IMerchantAppGrain : IGrainWithStringKey
     /// <summary>Picks the channel account for a payment method, optionally on a requested channel.</summary>
     [ReadOnly]
     Task<RouteResult> ResolveRouteAsync(string? channel, PayMethod method);
-
-    /// <summary>
-    /// Picks the app's enabled account on <paramref name="channel"/> for a transfer to a payee of that type in that
-    /// currency, or says why there is none.
-    /// </summary>
-    Task<RouteResult> ResolveTransferRouteAsync(string channel, string payeeType, string currency);
 }

@@ -35,4 +35,35 @@ public sealed class ChannelRouter(MerchantAppCache apps, ChannelAccountOpener ac
         return new RouteResult(null, new GatewayError(ErrorCodes.MethodNotAvailable,
             $"No enabled channel account of this app offers method {method}{(channel is null ? "" : $" on channel '{channel}'")}."));
     }
+
+    /// <summary>
+    /// Picks the app's enabled account on <paramref name="channel"/> for a transfer to a payee of that type in that
+    /// currency, or says why there is none.
+    /// </summary>
+    public async Task<RouteResult> ResolveTransferAsync(string appId, string channel, string payeeType, string currency)
+    {
+        var app = await apps.GetAsync(appId);
+        var candidates = (app?.App.Channels ?? []).Where(r => r.Channel == channel).ToList();
+        if (candidates.Count == 0)
+        {
+            return new RouteResult(null, new GatewayError(ErrorCodes.ChannelNotAllowed, $"The app may not use channel '{channel}'."));
+        }
+        if (channels.Find(channel) is not ITransferChannel transfers)
+        {
+            return new RouteResult(null, new GatewayError(ErrorCodes.TransferNotSupported, $"The {channel} channel cannot make transfers."));
+        }
+        if (!transfers.PayeeTypes.Contains(payeeType) || !transfers.TransferCurrencies.Contains(currency))
+        {
+            return new RouteResult(null, new GatewayError(ErrorCodes.PayeeTypeNotSupported,
+                $"The {channel} channel pays out to {string.Join(", ", transfers.PayeeTypes)} in {string.Join(", ", transfers.TransferCurrencies)}."));
+        }
+        foreach (var route in candidates)
+        {
+            if ((await accounts.GetAsync(route.Channel, route.AccountId))?.Sealed is { Enabled: true })
+            {
+                return new RouteResult(route, null);
+            }
+        }
+        return new RouteResult(null, new GatewayError(ErrorCodes.ChannelAccountNotFound, $"The app has no enabled account on channel '{channel}'."));
+    }
 }

@@ -9,7 +9,6 @@ namespace PayGateway.Merchants;
 /// <inheritdoc cref="IMerchantAppGrain"/>
 public sealed class MerchantAppGrain(
     [PersistentState("merchant_app")] IPersistentState<MerchantAppState> state,
-    ChannelRegistry channels,
     ChannelRouter router,
     SecretProtector protector,
     SiloCacheInvalidator caches,
@@ -65,33 +64,6 @@ public sealed class MerchantAppGrain(
 
     public async Task<RouteResult> ResolveRouteAsync(string? channel, PayMethod method) =>
         await router.ResolveAsync([.. state.State.Channels.Select(r => new ChannelRoute(r.Channel, r.AccountId))], channel, method);
-
-    public async Task<RouteResult> ResolveTransferRouteAsync(string channel, string payeeType, string currency)
-    {
-        var candidates = state.State.Channels.Where(r => r.Channel == channel).ToList();
-        if (candidates.Count == 0)
-        {
-            return new RouteResult(null, new GatewayError(ErrorCodes.ChannelNotAllowed, $"The app may not use channel '{channel}'."));
-        }
-        if (channels.Find(channel) is not ITransferChannel transfers)
-        {
-            return new RouteResult(null, new GatewayError(ErrorCodes.TransferNotSupported, $"The {channel} channel cannot make transfers."));
-        }
-        if (!transfers.PayeeTypes.Contains(payeeType) || !transfers.TransferCurrencies.Contains(currency))
-        {
-            return new RouteResult(null, new GatewayError(ErrorCodes.PayeeTypeNotSupported,
-                $"The {channel} channel pays out to {string.Join(", ", transfers.PayeeTypes)} in {string.Join(", ", transfers.TransferCurrencies)}."));
-        }
-        foreach (var route in candidates)
-        {
-            var account = await GrainFactory.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(route.Channel, route.AccountId)).GetSealedAsync();
-            if (account is { Enabled: true })
-            {
-                return new RouteResult(new ChannelRoute(route.Channel, route.AccountId), null);
-            }
-        }
-        return new RouteResult(null, new GatewayError(ErrorCodes.ChannelAccountNotFound, $"The app has no enabled account on channel '{channel}'."));
-    }
 
     private async Task<GatewayError?> ValidateAsync(MerchantAppConfig config)
     {

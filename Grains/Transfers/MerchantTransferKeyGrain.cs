@@ -1,4 +1,5 @@
 using PayGateway.Ids;
+using PayGateway.Merchants;
 using PayGateway.Orders;
 using PayGateway.Storage;
 
@@ -12,14 +13,16 @@ namespace PayGateway.Transfers;
 /// </remarks>
 public sealed class MerchantTransferKeyGrain(
     [PersistentState("transfer_key")] IPersistentState<MerchantTransferKeyState> state,
-    OrderIdGenerator ids) : Grain, IMerchantTransferKeyGrain
+    OrderIdGenerator ids,
+    ChannelRouter router) : Grain, IMerchantTransferKeyGrain
 {
     public async Task<TransferResult> TransferAsync(CreateTransferCommand command)
     {
         var fingerprint = RequestFingerprint.Of(command);
         if (state.State.TransferId is null)
         {
-            var route = await GrainFactory.GetGrain<IMerchantAppGrain>(command.AppId).ResolveTransferRouteAsync(command.Channel, command.PayeeType, command.Currency);
+            // From this silo's cached copies of the app and its accounts, like order routing.
+            var route = await router.ResolveTransferAsync(command.AppId, command.Channel, command.PayeeType, command.Currency);
             if (route.Error is { } error)
             {
                 return new TransferResult(null, error);
