@@ -187,6 +187,13 @@ public sealed partial class OrderGrain
                         $"Channel reports refund {refundId} of {truth.Amount} {truth.Currency}; the refund is {refund.Amount} {s.Currency}. Left unchanged.", null);
                     return;
                 }
+                if (refund.StatusValue == FundsStatus.Failed)
+                {
+                    // Final is final, but money moved after its amount was released: an operator must look.
+                    await review.RecordAsync("contradiction", s.Channel, s.AccountId, s.OrderId, "REFUNDED_AFTER_FAILED",
+                        $"The channel reports refund {refundId} succeeded; the gateway recorded it failed and released its amount.", null);
+                    return;
+                }
                 await MoveRefundAsync(refundId, FundsStatus.Succeeded, r => answered(r) with
                 {
                     SucceededAtMs = (truth.SucceededAt ?? clock.GetUtcNow()).ToUnixTimeMilliseconds(),
