@@ -1,5 +1,6 @@
 using PayGateway.ChannelSimulator.Alipay;
 using PayGateway.ChannelSimulator.Behaviour;
+using PayGateway.ChannelSimulator.Bills;
 using PayGateway.ChannelSimulator.Callbacks;
 using PayGateway.ChannelSimulator.Endpoints;
 using PayGateway.ChannelSimulator.Payments;
@@ -51,6 +52,8 @@ public static class SimulatorApp
         services.AddSingleton<RefundStore>();
         services.AddSingleton<TransferStore>();
         services.AddSingleton<FundsOperations>();
+        services.AddSingleton<BillDrift>();
+        services.AddSingleton<IResettableState>(sp => sp.GetRequiredService<BillDrift>());
         services.AddSingleton<SimulatorControl>();
         services.AddSingleton<MockApiGate>();
         services.AddSingleton<PaymentApi>();

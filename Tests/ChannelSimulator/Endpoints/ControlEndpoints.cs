@@ -1,5 +1,6 @@
 using System.Net;
 using PayGateway.ChannelSimulator.Behaviour;
+using PayGateway.ChannelSimulator.Bills;
 using PayGateway.ChannelSimulator.Payments;
 using PayGateway.ChannelSimulator.Records;
 using PayGateway.ChannelSimulator.State;
@@ -12,6 +13,8 @@ internal static class ControlEndpoints
     public sealed record MerchantKey(string HmacKey);
 
     public sealed record PayAnswer(PayOutcome Outcome, SimulatorTrade Trade);
+
+    public sealed record BillAmount(long Amount);
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -28,6 +31,11 @@ internal static class ControlEndpoints
         control.MapDelete("/behaviour", (SimulatorControl c) => Done(c.ClearBehaviours));
         control.MapDelete("/behaviour/{outTradeNo}", (string outTradeNo, SimulatorControl c) => Done(() => c.SetBehaviour(outTradeNo, null)));
         control.MapPost("/reset", (SimulatorControl c) => Done(c.Reset));
+
+        // Reconciliation drift: statements of every protocol show this amount for the out_trade_no / out_refund_no.
+        control.MapPut("/bill-drift/{merchantNumber}", (string merchantNumber, BillAmount body, BillDrift drift) =>
+            Done(() => drift.SetAmount(merchantNumber, body.Amount)));
+        control.MapDelete("/bill-drift/{merchantNumber}", (string merchantNumber, BillDrift drift) => Done(() => drift.Remove(merchantNumber)));
 
         control.MapGet("/records", (string? kind, string? out_trade_no, string? merchant_id, SimulatorControl c) =>
             c.Records().Where(r => (kind is null || r.Kind == kind)
