@@ -151,6 +151,20 @@ internal sealed class TradeStore(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// The merchant's trades of one protocol paid in [from, to): what a statement of those days lists as payments.
+    /// A fully refunded trade is closed afterwards but was still paid, so it counts by its paid time.
+    /// </summary>
+    public IReadOnlyList<SimulatorTrade> PaidBetween(string protocol, string merchantId, DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_lock)
+        {
+            return [.. _byOrder.Values.Select(t => t.Snapshot)
+                .Where(t => t.Protocol == protocol && t.MerchantId == merchantId && t.PaidAt is { } paid && paid >= from && paid < to)
+                .OrderBy(t => t.PaidAt)];
+        }
+    }
+
     public void Clear()
     {
         lock (_lock)
