@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PayGateway.Channels;
+using PayGateway.Hosting;
 
 namespace PayGateway.Reconciliation;
 
@@ -12,6 +14,7 @@ namespace PayGateway.Reconciliation;
 public sealed class ReconciliationGrain(
     ChannelCaller caller,
     ReconciliationStore store,
+    IOptions<GatewayOptions> gateway,
     TimeProvider clock,
     ILogger<ReconciliationGrain> logger) : Grain, IReconciliationGrain
 {
@@ -45,14 +48,18 @@ public sealed class ReconciliationGrain(
             return ReconciliationResult.Ok(await store.GetAsync(channel, accountId, billDate, CancellationToken.None) ?? empty);
         }
 
+        // An account can serve orders homed in several datacenters, each with its own database: this datacenter
+        // reconciles the lines of its own order ids (the id carries its home), the others theirs.
+        var home = gateway.Value.DatacenterCode;
+        var lines = statement.Lines.Where(l => !OrderId.IsValid(l.OrderId) || OrderId.DatacenterOf(l.OrderId) == home).ToList();
         var from = new DateTimeOffset(billDate.ToDateTime(TimeOnly.MinValue), statements.StatementDayOffset);
-        var gateway = await store.LoadAsync(channel, accountId,
-            [.. statement.Lines.Select(l => l.OrderId)],
-            [.. statement.Lines.Where(l => l.RefundId is not null).Select(l => l.RefundId!)],
+        var records = await store.LoadAsync(channel, accountId,
+            [.. lines.Select(l => l.OrderId)],
+            [.. lines.Where(l => l.RefundId is not null).Select(l => l.RefundId!)],
             from, from.AddDays(1), statements.DatesRefundsByAcceptance, CancellationToken.None);
-        var comparison = ReconciliationMatcher.Compare(channel, accountId, statement.Lines, gateway);
+        var comparison = ReconciliationMatcher.Compare(channel, accountId, lines, records);
         var items = await HealAsync(comparison);
-        var report = new ReconciliationReport(channel, accountId, billDate, ReconciliationRunStatus.Completed, ranAt, statement.Lines.Count,
+        var report = new ReconciliationReport(channel, accountId, billDate, ReconciliationRunStatus.Completed, ranAt, lines.Count,
             comparison.Matched, comparison.ChannelTotals, comparison.GatewayTotals, items, null, null);
         await store.SaveAsync(report, CancellationToken.None);
         var open = items.Count(i => i.Action == ReconciliationActions.Reported);

@@ -238,6 +238,12 @@ driver check --db "$connection" --sim "$sim_url" --webhooks "$hooks_url" --obser
   --merchant rel-merchant --account mock/rel-account --settle-seconds 180 --summary "$state/summary.json" | tee "$state/check.log"
 check_status=${PIPESTATUS[0]}
 
+# Scenario 16's other half: after every fault above, the channel's statements (Beijing days) agree with the gateway.
+bill_days=$(for t in $(seq "$started_at" 86400 "$(date +%s)") "$(date +%s)"; do date -u -d "@$((t + 28800))" +%F; done | sort -u | paste -sd,)
+log "reconciling the simulator's statements for $bill_days"
+driver reconcile --api "$api_url" --token "$operator_token" --account mock/rel-account --days "$bill_days" | tee "$state/reconcile.log"
+reconcile_status=${PIPESTATUS[0]}
+
 cat <<FIGURES | tee "$state/figures.txt"
 
 reliability run $run_id: $orders orders, 3 silos, $(( $(date +%s) - started_at )) s in all
@@ -250,9 +256,10 @@ reliability run $run_id: $orders orders, 3 silos, $(( $(date +%s) - started_at )
   notifications delivered            $(grep -E 'notifications.delivered' "$state/check.log" | awk '{print $2}')
   client requests failed and retried $(grep -E 'callers.failed_requests' "$state/check.log" | awk '{print $2}')
   invariant violations               $(grep -E '^ +violations ' "$state/check.log" | awk '{print $2}')
+  reconciliation open discrepancies  $(grep -E 'reconciliation.open_items' "$state/reconcile.log" | awk '{print $2}')
 FIGURES
 
-if [ "$load_status" -eq 0 ] && [ "$check_status" -eq 0 ] && [ "$stage" = done ]; then
+if [ "$load_status" -eq 0 ] && [ "$check_status" -eq 0 ] && [ "$reconcile_status" -eq 0 ] && [ "$stage" = done ]; then
   echo "reliability: 1 passed, 0 failed"
   exit 0
 fi
