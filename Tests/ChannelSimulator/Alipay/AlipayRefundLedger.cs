@@ -1,3 +1,4 @@
+using PayGateway.ChannelSimulator.Bills;
 using PayGateway.ChannelSimulator.State;
 
 namespace PayGateway.ChannelSimulator.Alipay;
@@ -83,6 +84,19 @@ internal sealed class AlipayRefundLedger(TradeStore store, TimeProvider time) : 
         lock (_lock)
         {
             return _byTrade.TryGetValue((trade.MerchantId, trade.TradeNo), out var refunds) ? refunds.Find(r => r.OutRequestNo == outRequestNo) : null;
+        }
+    }
+
+    /// <summary>The app's refunds that moved money on statement day <paramref name="day"/>, by refund time.</summary>
+    public IReadOnlyList<AlipayRefund> RefundedOn(string appId, DateOnly day)
+    {
+        lock (_lock)
+        {
+            return [.. _byTrade
+                .Where(e => e.Key.AppId == appId)
+                .SelectMany(e => e.Value)
+                .Where(r => BillDay.Of(r.RefundedAt) == day)
+                .OrderBy(r => r.RefundedAt)];
         }
     }
 

@@ -11,6 +11,7 @@ public static class SimulatorOperation
     public const string RefundQuery = "refund_query";
     public const string Transfer = "transfer";
     public const string TransferQuery = "transfer_query";
+    public const string Statement = "statement";
 }
 
 /// <summary>A signed business error the simulator returns instead of doing the operation.</summary>

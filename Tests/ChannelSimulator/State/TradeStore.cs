@@ -1,3 +1,4 @@
+using PayGateway.ChannelSimulator.Bills;
 using PayGateway.ChannelSimulator.Protocol;
 
 namespace PayGateway.ChannelSimulator.State;
@@ -86,6 +87,19 @@ internal sealed class TradeStore(TimeProvider time)
         lock (_lock)
         {
             return _byTradeNo.TryGetValue(tradeNo, out var t) ? Refresh(t, time.GetUtcNow()) : null;
+        }
+    }
+
+    /// <summary>The merchant's trades of <paramref name="protocol"/> whose payment falls on statement day <paramref name="day"/>, by paid time.</summary>
+    public IReadOnlyList<SimulatorTrade> PaidOn(string protocol, string merchantId, DateOnly day)
+    {
+        lock (_lock)
+        {
+            // Paid trades keep their PaidAt when a full refund closes them: they were still paid that day.
+            return [.. _byOrder.Values
+                .Select(t => t.Snapshot)
+                .Where(s => s.Protocol == protocol && s.MerchantId == merchantId && s.PaidAt is { } paidAt && BillDay.Of(paidAt) == day)
+                .OrderBy(s => s.PaidAt)];
         }
     }
 
