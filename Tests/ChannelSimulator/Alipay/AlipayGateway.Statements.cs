@@ -58,15 +58,21 @@ internal sealed partial class AlipayGateway
         await call.AnswerAsync(AlipayAnswer.Success(rows.Count == 0 ? EmptyBillFileCode : AlipayCode.Success, fields), outTradeNo: null);
     }
 
-    /// <summary>The day's payments and refunds in completion order, with the amounts a test may have drifted.</summary>
+    /// <summary>
+    /// The day's payments and refunds in completion order, with the amounts a test may have drifted (a drift to 0
+    /// leaves the row out: the channel's bill lacks it).
+    /// </summary>
     private List<AlipayBillRow> BillRows(string appId, DateOnly day)
     {
-        var rows = store.PaidOn(SimulatorProtocol.Alipay, appId, day)
+        var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), BillDay.Offset);
+        var to = from.AddDays(1);
+        var rows = store.PaidBetween(SimulatorProtocol.Alipay, appId, from, to)
+            .Where(t => drift.Lists(t.OutTradeNo))
             .Select(t => new AlipayBillRow(
                 t.TradeNo, t.OutTradeNo, IsRefund: false, t.Subject, t.CreatedAt, t.PaidAt!.Value, options.BuyerLogonId,
                 drift.AmountFor(t.OutTradeNo, t.Amount), OutRequestNo: null))
             .ToList();
-        foreach (var refund in refunds.RefundedOn(appId, day))
+        foreach (var refund in refunds.RefundedBetween(appId, from, to).Where(r => drift.Lists(r.OutRequestNo)))
         {
             // The refund row repeats the payment's trade numbers, subject and creation time.
             var trade = store.FindByTradeNo(refund.TradeNo);

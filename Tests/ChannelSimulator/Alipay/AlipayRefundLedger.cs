@@ -1,4 +1,3 @@
-using PayGateway.ChannelSimulator.Bills;
 using PayGateway.ChannelSimulator.State;
 
 namespace PayGateway.ChannelSimulator.Alipay;
@@ -87,15 +86,15 @@ internal sealed class AlipayRefundLedger(TradeStore store, TimeProvider time) : 
         }
     }
 
-    /// <summary>The app's refunds that moved money on statement day <paramref name="day"/>, by refund time.</summary>
-    public IReadOnlyList<AlipayRefund> RefundedOn(string appId, DateOnly day)
+    /// <summary>The app's refunds that moved money in [from, to), by refund time: what a bill of those days lists.</summary>
+    public IReadOnlyList<AlipayRefund> RefundedBetween(string appId, DateTimeOffset from, DateTimeOffset to)
     {
         lock (_lock)
         {
             return [.. _byTrade
                 .Where(e => e.Key.AppId == appId)
                 .SelectMany(e => e.Value)
-                .Where(r => BillDay.Of(r.RefundedAt) == day)
+                .Where(r => r.RefundedAt >= from && r.RefundedAt < to)
                 .OrderBy(r => r.RefundedAt)];
         }
     }

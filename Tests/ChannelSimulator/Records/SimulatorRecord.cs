@@ -25,7 +25,7 @@ public static class RecordKind
     public const string TransferQuery = "transfer_query";
     /// <summary>Money went to a payee: exactly one per transfer that succeeded (OutTradeNo: the merchant's transfer number).</summary>
     public const string Transferred = "transferred";
-    /// <summary>A request for a day's statement (bill) reached the simulator.</summary>
+    /// <summary>A statement (bill) was requested.</summary>
     public const string StatementRequest = "statement_request";
 }
 

@@ -1,4 +1,3 @@
-using PayGateway.ChannelSimulator.Bills;
 using PayGateway.ChannelSimulator.Protocol;
 
 namespace PayGateway.ChannelSimulator.State;
@@ -90,19 +89,6 @@ internal sealed class TradeStore(TimeProvider time)
         }
     }
 
-    /// <summary>The merchant's trades of <paramref name="protocol"/> whose payment falls on statement day <paramref name="day"/>, by paid time.</summary>
-    public IReadOnlyList<SimulatorTrade> PaidOn(string protocol, string merchantId, DateOnly day)
-    {
-        lock (_lock)
-        {
-            // Paid trades keep their PaidAt when a full refund closes them: they were still paid that day.
-            return [.. _byOrder.Values
-                .Select(t => t.Snapshot)
-                .Where(s => s.Protocol == protocol && s.MerchantId == merchantId && s.PaidAt is { } paidAt && BillDay.Of(paidAt) == day)
-                .OrderBy(s => s.PaidAt)];
-        }
-    }
-
     /// <summary>PENDING → SUCCEEDED. A trade already paid is reported, never paid twice.</summary>
     public (PayOutcome Outcome, SimulatorTrade Trade) Pay(string tradeNo)
     {
@@ -162,6 +148,20 @@ internal sealed class TradeStore(TimeProvider time)
                 trade.Snapshot = trade.Snapshot with { Status = TradeStatus.Closed };
             }
             return trade.Snapshot;
+        }
+    }
+
+    /// <summary>
+    /// The merchant's trades of one protocol paid in [from, to): what a statement of those days lists as payments.
+    /// A fully refunded trade is closed afterwards but was still paid, so it counts by its paid time.
+    /// </summary>
+    public IReadOnlyList<SimulatorTrade> PaidBetween(string protocol, string merchantId, DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_lock)
+        {
+            return [.. _byOrder.Values.Select(t => t.Snapshot)
+                .Where(t => t.Protocol == protocol && t.MerchantId == merchantId && t.PaidAt is { } paid && paid >= from && paid < to)
+                .OrderBy(t => t.PaidAt)];
         }
     }
 

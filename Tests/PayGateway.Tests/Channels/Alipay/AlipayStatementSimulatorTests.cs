@@ -127,6 +127,21 @@ public sealed class AlipayStatementSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BillDriftToZero_RowLeftOutAndTheBillStillAddsUp()
+    {
+        await PaidAsync(OrderA, 1234);
+        await PaidAsync(OrderB, 500);
+        await RefundedAsync(RefundA1, OrderA, 300, 1234);
+        _h.Simulator.SetBillAmount(OrderB, 0);
+        _h.Simulator.SetBillAmount(RefundA1, 0);
+
+        var statement = await StatementAsync(Day);
+
+        Assert.Equal(StatementAvailability.Ready, statement.Availability);
+        Assert.Equal([(OrderA, 1234L)], statement.Lines.Select(l => (l.OrderId, l.Amount)));
+    }
+
+    [Fact]
     public async Task PaymentsEitherSideOfBeijingMidnight_EachOnItsOwnDay()
     {
         _time.SetUtcNow(new DateTimeOffset(2026, 11, 20, 15, 59, 0, TimeSpan.Zero));
