@@ -21,10 +21,12 @@ public static class AlipayMethod
     public const string RefundQuery = "alipay.trade.fastpay.refund.query";
     public const string Transfer = "alipay.fund.trans.uni.transfer";
     public const string TransferQuery = "alipay.fund.trans.common.query";
+    public const string BillDownloadUrlQuery = "alipay.data.dataservice.bill.downloadurl.query";
 
     /// <summary>Methods answered on gateway.do (app pay is not: its order string goes to the payer's app).</summary>
     public static bool IsGatewayMethod(string? method) =>
-        method is Precreate or PagePay or WapPay or Pay or Query or Close or Refund or RefundQuery or Transfer or TransferQuery;
+        method is Precreate or PagePay or WapPay or Pay or Query or Close or Refund or RefundQuery or Transfer or TransferQuery
+            or BillDownloadUrlQuery;
 
     /// <summary>Page methods: the payer's browser arrives (GET or form POST) and gets the cashier, not JSON.</summary>
     public static bool IsPageMethod(string? method) => method is PagePay or WapPay;

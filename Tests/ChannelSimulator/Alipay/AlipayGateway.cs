@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using PayGateway.ChannelSimulator.Behaviour;
+using PayGateway.ChannelSimulator.Bills;
 using PayGateway.ChannelSimulator.Payments;
 using PayGateway.ChannelSimulator.Records;
 using PayGateway.ChannelSimulator.State;
@@ -8,8 +9,8 @@ namespace PayGateway.ChannelSimulator.Alipay;
 
 /// <summary>
 /// <c>/alipay/gateway.do</c>: the OpenAPI methods (POST, form-encoded, signed JSON answers) and the page methods a
-/// payer's browser reaches through a signed GET URL or auto-submitting form (redirect to the cashier). Refunds and
-/// transfers are in the other parts of this class.
+/// payer's browser reaches through a signed GET URL or auto-submitting form (redirect to the cashier). Refunds,
+/// transfers and statements are in the other parts of this class.
 /// </summary>
 internal sealed partial class AlipayGateway(
     AlipayRequestReader reader,
@@ -19,6 +20,8 @@ internal sealed partial class AlipayGateway(
     TradeOperations operations,
     AlipayRefundLedger refunds,
     AlipayTransferLedger transfers,
+    AlipayBillDownloads billDownloads,
+    BillDrift drift,
     AlipayPlatformKey platformKey,
     AlipaySimulatorOptions options,
     TimeProvider time,
@@ -32,7 +35,7 @@ internal sealed partial class AlipayGateway(
         app.MapGet(Path, (HttpContext c, AlipayGateway gateway) => gateway.HandleAsync(c));
     }
 
-    /// <summary>The record kind of a method: query, close, the refund and transfer kinds, or create for everything else.</summary>
+    /// <summary>The record kind of a method: query, close, the refund, transfer and statement kinds, or create for everything else.</summary>
     public static string KindOf(string? method) => method switch
     {
         AlipayMethod.Query => RecordKind.Query,
@@ -41,6 +44,7 @@ internal sealed partial class AlipayGateway(
         AlipayMethod.RefundQuery => RecordKind.RefundQuery,
         AlipayMethod.Transfer => RecordKind.TransferRequest,
         AlipayMethod.TransferQuery => RecordKind.TransferQuery,
+        AlipayMethod.BillDownloadUrlQuery => RecordKind.StatementRequest,
         _ => RecordKind.Create,
     };
 
@@ -80,6 +84,9 @@ internal sealed partial class AlipayGateway(
                 break;
             case AlipayMethod.TransferQuery:
                 await TransferQueryAsync(call);
+                break;
+            case AlipayMethod.BillDownloadUrlQuery:
+                await BillDownloadUrlAsync(call);
                 break;
             default:
                 await call.AnswerAsync(AlipayAnswer.Error(AlipayCode.InvalidArgument, "isv.invalid-method", "不存在的方法名"), call.Request.BizString("out_trade_no"));

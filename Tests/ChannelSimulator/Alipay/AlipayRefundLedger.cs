@@ -86,6 +86,19 @@ internal sealed class AlipayRefundLedger(TradeStore store, TimeProvider time) : 
         }
     }
 
+    /// <summary>The app's refunds that moved money in [from, to), by refund time: what a bill of those days lists.</summary>
+    public IReadOnlyList<AlipayRefund> RefundedBetween(string appId, DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_lock)
+        {
+            return [.. _byTrade
+                .Where(e => e.Key.AppId == appId)
+                .SelectMany(e => e.Value)
+                .Where(r => r.RefundedAt >= from && r.RefundedAt < to)
+                .OrderBy(r => r.RefundedAt)];
+        }
+    }
+
     public void Clear()
     {
         lock (_lock)

@@ -33,6 +33,8 @@ internal static class AlipaySimulator
         services.AddSingleton<AlipayTransferLedger>();
         services.AddSingleton<IResettableState>(s => s.GetRequiredService<AlipayRefundLedger>());
         services.AddSingleton<IResettableState>(s => s.GetRequiredService<AlipayTransferLedger>());
+        services.AddSingleton<AlipayBillDownloads>();
+        services.AddSingleton<IResettableState>(s => s.GetRequiredService<AlipayBillDownloads>());
         services.AddSingleton<AlipayGateway>();
         services.AddSingleton<AlipayControl>();
     }
@@ -40,6 +42,7 @@ internal static class AlipaySimulator
     public static void Map(WebApplication app)
     {
         AlipayGateway.Map(app);
+        AlipayBillDownloads.Map(app);
         CashierEndpoints.Map(app, AlipayCashier.Site);
         AlipayControlEndpoints.Map(app);
     }

@@ -31,13 +31,13 @@ public sealed class AlipaySimulatorHarness : IAsyncDisposable
     private readonly ServiceProvider _services;
     private readonly ServiceProvider _impatientServices;
 
-    private AlipaySimulatorHarness(SimulatorHost simulator, ServiceProvider services, ServiceProvider impatientServices)
+    private AlipaySimulatorHarness(SimulatorHost simulator, ServiceProvider services, ServiceProvider impatientServices, TimeProvider? time)
     {
         Simulator = simulator;
         _services = services;
         _impatientServices = impatientServices;
-        Channel = new AlipayChannel(services.GetRequiredService<IHttpClientFactory>(), NullLogger<AlipayChannel>.Instance);
-        ImpatientChannel = new AlipayChannel(impatientServices.GetRequiredService<IHttpClientFactory>(), NullLogger<AlipayChannel>.Instance);
+        Channel = new AlipayChannel(services.GetRequiredService<IHttpClientFactory>(), NullLogger<AlipayChannel>.Instance, time);
+        ImpatientChannel = new AlipayChannel(impatientServices.GetRequiredService<IHttpClientFactory>(), NullLogger<AlipayChannel>.Instance, time);
     }
 
     public SimulatorHost Simulator { get; }
@@ -52,13 +52,18 @@ public sealed class AlipaySimulatorHarness : IAsyncDisposable
 
     public ChannelAccount Account { get; private set; } = null!;
 
-    public static async Task<AlipaySimulatorHarness> StartAsync()
+    /// <param name="time">
+    /// One clock for the simulator and both adapters (request timestamps are checked against the simulator's clock);
+    /// null: the system clock.
+    /// </param>
+    public static async Task<AlipaySimulatorHarness> StartAsync(TimeProvider? time = null)
     {
         var options = new SimulatorOptions { CallbackRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)] };
         options.Alipay.Apps[AppId] = AppKeys.Public;
         options.Alipay.PlatformPrivateKey = PlatformKeys.Private;
+        options.TimeProvider = time ?? TimeProvider.System;
         var simulator = await SimulatorHost.StartAsync(options);
-        var harness = new AlipaySimulatorHarness(simulator, HttpClients(ClientTimeout), HttpClients(ShortClientTimeout));
+        var harness = new AlipaySimulatorHarness(simulator, HttpClients(ClientTimeout), HttpClients(ShortClientTimeout), time);
         harness.Notifies = await CallbackReceiver.StartAsync(harness.Channel, () => harness.Account);
         harness.Account = harness.AccountWith();
         return harness;
