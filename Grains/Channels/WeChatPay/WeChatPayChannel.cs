@@ -15,7 +15,7 @@ namespace PayGateway.Channels.WeChatPay;
 /// <c>wechatpay_public_key_id</c> + <c>wechatpay_public_key</c> for merchants in public-key mode.
 /// Secrets: <c>private_key</c> (merchant API key PEM), <c>apiv3_key</c>.
 /// </remarks>
-public sealed class WeChatPayChannel : IPaymentChannel, IRefundChannel, ITransferChannel
+public sealed partial class WeChatPayChannel : IPaymentChannel, IRefundChannel, ITransferChannel
 {
     public void ValidateAccount(ChannelAccount account)
     {
