@@ -1,5 +1,3 @@
-using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace PayGateway.Channels.WeChatPay;
@@ -10,12 +8,6 @@ namespace PayGateway.Channels.WeChatPay;
 /// </summary>
 internal sealed record WeChatPayBillLink(string HashValue, Uri DownloadUrl)
 {
-    /// <summary>
-    /// A bill far larger than any day of a merchant's trades is refused rather than inflated into memory (a gzip
-    /// bomb costs the sender nothing, and the download itself is not signed).
-    /// </summary>
-    private const int MaxBillBytes = 256 * 1024 * 1024;
-
     public static bool TryRead(WeChatPayApiResponse response, WeChatPayMerchant merchant, out WeChatPayBillLink? link, out string? problem)
     {
         link = null;
@@ -35,51 +27,6 @@ internal sealed record WeChatPayBillLink(string HashValue, Uri DownloadUrl)
         }
 
         link = new WeChatPayBillLink(hashValue, downloadUrl);
-        problem = null;
-        return true;
-    }
-
-    /// <summary>
-    /// The bill's CSV bytes: unzipped when the download is gzip (as asked with <c>tar_type=GZIP</c>), and only when
-    /// their SHA-1 is the hash from the signed answer. WeChat hashes the decompressed file.
-    /// </summary>
-    public static bool TryOpen(byte[] download, WeChatPayBillLink link, out byte[] csv, out string? problem)
-    {
-        csv = download;
-        if (download is [0x1f, 0x8b, ..])
-        {
-            try
-            {
-                using var gzip = new GZipStream(new MemoryStream(download), CompressionMode.Decompress);
-                using var plain = new MemoryStream();
-                var buffer = new byte[81920];
-                int read;
-                while ((read = gzip.Read(buffer)) > 0)
-                {
-                    if (plain.Length + read > MaxBillBytes)
-                    {
-                        problem = "The bill unzips to more than the size limit.";
-                        return false;
-                    }
-
-                    plain.Write(buffer, 0, read);
-                }
-
-                csv = plain.ToArray();
-            }
-            catch (InvalidDataException)
-            {
-                problem = "The bill download is not a readable gzip file.";
-                return false;
-            }
-        }
-
-        if (!string.Equals(Convert.ToHexString(SHA1.HashData(csv)), link.HashValue, StringComparison.OrdinalIgnoreCase))
-        {
-            problem = "The bill's SHA-1 is not the hash_value WeChat Pay signed.";
-            return false;
-        }
-
         problem = null;
         return true;
     }

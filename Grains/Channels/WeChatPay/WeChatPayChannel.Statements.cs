@@ -41,7 +41,7 @@ public sealed partial class WeChatPayChannel : IStatementChannel
             return ChannelStatement.Unknown(code ?? "CHANNEL_UNKNOWN", $"The bill download failed: {message ?? download.Describe()}");
         }
 
-        return WeChatPayBillLink.TryOpen(download.Body, link, out var csv, out problem)
+        return WeChatPayBillDownload.TryOpen(download.Body, link.HashValue, out var csv, out problem)
             ? WeChatPayBillParser.Parse(csv)
             : ChannelStatement.Unknown("BILL_HASH_MISMATCH", problem!);
     }

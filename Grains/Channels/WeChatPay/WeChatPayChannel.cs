@@ -8,7 +8,7 @@ namespace PayGateway.Channels.WeChatPay;
 
 /// <summary>
 /// WeChat Pay API v3 (direct merchant): Native (QR), JSAPI, H5 and App payments, query by out_trade_no, close,
-/// refunds, transfers to a user's balance (batch transfer), and payment and refund callbacks.
+/// refunds, transfers to a user's balance (batch transfer), daily trade bills (statements), and payment and refund callbacks.
 /// </summary>
 /// <remarks>
 /// Settings: <c>mchid</c>, <c>appid</c>, <c>serial_no</c> (merchant certificate serial); optional

@@ -81,6 +81,16 @@ internal sealed class TradeStore(TimeProvider time)
         }
     }
 
+    /// <summary>Every trade of one merchant at the channel, as snapshots (statements are built from them).</summary>
+    public IReadOnlyList<SimulatorTrade> ForMerchant(string merchantId)
+    {
+        lock (_lock)
+        {
+            var now = time.GetUtcNow();
+            return [.. _byOrder.Values.Where(t => t.MerchantId == merchantId).Select(t => Refresh(t, now))];
+        }
+    }
+
     public SimulatorTrade? FindByTradeNo(string tradeNo)
     {
         lock (_lock)

@@ -74,6 +74,15 @@ internal sealed class WeChatPayRefundStore : IResettableState
         }
     }
 
+    /// <summary>Every refund of one merchant, as snapshots (statements are built from them).</summary>
+    public IReadOnlyList<WeChatPayRefundView> ForMerchant(string mchId)
+    {
+        lock (_lock)
+        {
+            return [.. _refunds.Values.Where(r => r.MchId == mchId)];
+        }
+    }
+
     public WeChatPayRefundView? Find(string mchId, string outRefundNo)
     {
         lock (_lock)
