@@ -22,7 +22,7 @@ public static class AdminEndpoints
         group.MapGet("/channel-accounts/{channel}/{accountId}", GetAccountAsync).WithName("GetChannelAccount");
         group.MapPost("/orders/{orderId}/notifications/{eventId}/resend", ResendAsync).WithName("ResendNotification").WithSummary("Deliver a notification again (same event id and body).");
         group.MapGet("/orders", OrderSearch.SearchAsync).WithName("SearchOrders").WithSummary("Search orders (SQL projection of order state).");
-        return group;
+        return group.MapReconciliation();
     }
 
     private static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> ConfigureAppAsync(string appId, HttpRequest http, IGrainFactory grains)
@@ -108,7 +108,7 @@ public static class AdminEndpoints
         return result.Error is { } error ? ProblemCatalog.Result(error) : TypedResults.Ok(OrderResponse.From(result.Order!));
     }
 
-    private static bool ValidAccountKey(string channel, string accountId) =>
+    internal static bool ValidAccountKey(string channel, string accountId) =>
         channel.Length is > 0 and <= 32 && channel.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')
         && CreateOrderValidation.MerchantNumber().IsMatch(accountId);
 

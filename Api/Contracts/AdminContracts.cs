@@ -67,3 +67,48 @@ public sealed record OrderSummaryResponse(
     DateTimeOffset? PaidAt);
 
 public sealed record OrderSearchResponse(IReadOnlyList<OrderSummaryResponse> Orders, string? NextCursor);
+
+/// <summary>A reconciliation report on the wire (operators only).</summary>
+public sealed record ReconciliationResponse(
+    string Channel,
+    string AccountId,
+    string BillDate,
+    string Status,
+    DateTimeOffset RanAt,
+    int StatementLines,
+    int Matched,
+    int OpenItems,
+    int HealedItems,
+    IReadOnlyList<ReconciliationTotalsResponse> ChannelTotals,
+    IReadOnlyList<ReconciliationTotalsResponse> GatewayTotals,
+    IReadOnlyList<ReconciliationItemResponse> Items,
+    string? ErrorCode,
+    string? ErrorMessage)
+{
+    public static ReconciliationResponse From(ReconciliationReport r) => new(
+        r.Channel, r.AccountId, r.BillDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.Status, r.RanAt,
+        r.StatementLines, r.Matched,
+        r.Items.Count(i => i.Action == ReconciliationActions.Reported), r.Items.Count(i => i.Action == ReconciliationActions.Healed),
+        [.. r.ChannelTotals.Select(ReconciliationTotalsResponse.From)], [.. r.GatewayTotals.Select(ReconciliationTotalsResponse.From)],
+        [.. r.Items.Select(i => new ReconciliationItemResponse(i.Code, i.OrderId, i.RefundId, i.ChannelAmount, i.GatewayAmount, i.Currency,
+            i.GatewayStatus, i.Action, i.Detail))],
+        r.ErrorCode, r.ErrorMessage);
+}
+
+/// <summary>Counts and sums of one side of a reconciliation in one currency.</summary>
+public sealed record ReconciliationTotalsResponse(string Currency, int PaymentCount, long PaymentAmount, int RefundCount, long RefundAmount)
+{
+    public static ReconciliationTotalsResponse From(ReconciliationTotals t) => new(t.Currency, t.PaymentCount, t.PaymentAmount, t.RefundCount, t.RefundAmount);
+}
+
+/// <summary>One discrepancy found by reconciliation.</summary>
+public sealed record ReconciliationItemResponse(
+    string Code,
+    string OrderId,
+    string? RefundId,
+    long? ChannelAmount,
+    long? GatewayAmount,
+    string? Currency,
+    string? GatewayStatus,
+    string Action,
+    string Detail);

@@ -36,6 +36,9 @@ public static class ErrorCodes
     public const string TransferNotSupported = "TRANSFER_NOT_SUPPORTED";
     public const string PayeeTypeNotSupported = "PAYEE_TYPE_NOT_SUPPORTED";
 
+    public const string StatementsNotSupported = "STATEMENTS_NOT_SUPPORTED";
+    public const string ReconciliationNotFound = "RECONCILIATION_NOT_FOUND";
+
     public const string ChannelNotAllowed = "CHANNEL_NOT_ALLOWED";
     public const string MethodNotAvailable = "METHOD_NOT_AVAILABLE";
     public const string ChannelAccountNotFound = "CHANNEL_ACCOUNT_NOT_FOUND";

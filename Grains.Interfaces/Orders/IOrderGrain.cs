@@ -28,6 +28,13 @@ public interface IOrderGrain : IWebhookOutboxOwner
     Task<OrderResult> SyncAsync();
 
     /// <summary>
+    /// A channel statement lists money this order does not show (a payment, or a succeeded refund): ask the channel
+    /// now about the payment and every open refund, and follow what it answers, exactly as supervision would. The
+    /// statement itself is never trusted to change anything. Null when no order was ever created under this id.
+    /// </summary>
+    Task<OrderView?> ReconcileWithChannelAsync();
+
+    /// <summary>
     /// Does whatever is due: a supervision check, expiry, notification attempts. Safe to call at any time and
     /// any number of times; calls that find nothing due do nothing.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
 using PayGateway.Caching;
 using PayGateway.Security;
 using PayGateway.Storage;
@@ -12,7 +13,8 @@ public sealed class ChannelAccountGrain(
     ChannelAccountOpener opener,
     SecretProtector protector,
     SiloCacheInvalidator caches,
-    TimeProvider clock) : Grain, IChannelAccountGrain
+    TimeProvider clock,
+    ILogger<ChannelAccountGrain> logger) : Grain, IChannelAccountGrain
 {
     private string Channel => this.GetPrimaryKeyString().Split(':', 2)[0];
     private string AccountId => this.GetPrimaryKeyString().Split(':', 2)[1];
@@ -51,6 +53,10 @@ public sealed class ChannelAccountGrain(
         await state.WriteOrRevertAsync(next, this);
         // Every silo's opened copy of the old version stops being used now (or, if a silo misses this, by age).
         await caches.BroadcastAsync(SiloCacheKind.ChannelAccount, this.GetPrimaryKeyString(), next.Version);
+        if (channels.Get(Channel) is IStatementChannel)
+        {
+            await EnrollForReconciliationAsync();
+        }
         return new ChannelAccountResult(ToView(), null);
     }
 
@@ -90,4 +96,17 @@ public sealed class ChannelAccountGrain(
         state.State.EnabledMethods,
         state.State.Enabled,
         DateTimeOffset.FromUnixTimeMilliseconds(state.State.UpdatedAtMs));
+
+    // The account is stored either way; if enrolment fails, saving the account again enrols it.
+    private async Task EnrollForReconciliationAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IReconciliationSchedulerGrain>(0).EnrollAsync(Channel, AccountId);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Channel account {Channel}/{AccountId} was saved but not enrolled for reconciliation", Channel, AccountId);
+        }
+    }
 }

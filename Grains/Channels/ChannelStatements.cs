@@ -69,6 +69,12 @@ public interface IStatementChannel
     /// </summary>
     TimeSpan StatementDayOffset { get; }
 
+    /// <summary>
+    /// True when the statement lists a refund on the day the channel accepted it (WeChat Pay) rather than the day it
+    /// succeeded (Alipay, the mock); the gateway then looks for its own refunds of that day by creation time.
+    /// </summary>
+    bool DatesRefundsByAcceptance => false;
+
     /// <summary>Downloads, verifies and parses the account's statement of payments and refunds for <paramref name="billDate"/>.</summary>
     Task<ChannelStatement> DownloadStatementAsync(ChannelAccount account, DateOnly billDate, CancellationToken cancellationToken);
 }

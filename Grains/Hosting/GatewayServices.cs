@@ -1,3 +1,4 @@
+using PayGateway.Reconciliation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
@@ -38,6 +39,7 @@ public static class GatewayServices
         services.AddSingleton<SiloCacheInvalidator>();
         services.AddSingleton<IIdNodeStore>(_ => new MySqlIdNodeStore(connectionString));
         services.AddSingleton<OrderIdGenerator>();
+        services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.SectionName));
         services.AddOptions<SupervisionOptions>().Bind(configuration.GetSection(SupervisionOptions.SectionName))
             .PostConfigure(o => o.CheckDelays = o.CheckDelays.Count > 0 ? o.CheckDelays : [.. SupervisionOptions.DefaultCheckDelays])
             .Validate(o => o.Shards > 0 && o.BatchSize > 0 && o.Parallelism > 0, "Gateway:Supervision needs Shards, BatchSize and Parallelism above 0.")
@@ -47,6 +49,7 @@ public static class GatewayServices
             .Validate(o => o.Jitter is >= 0 and < 1, "Gateway:Notifications:Jitter must be in [0, 1).")
             .ValidateOnStart();
         services.AddSingleton(new DueOrders(connectionString));
+        services.AddSingleton(new ReconciliationStore(connectionString));
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ReviewLog>(sp, connectionString));
         services.AddSingleton<WebhookSender>();

@@ -53,3 +53,24 @@ public sealed class NotificationOptions
     /// <summary>How long one delivery attempt may take.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 }
+
+/// <summary>The daily reconciliation against channel statements (docs/reconciliation.md).</summary>
+public sealed class ReconciliationOptions
+{
+    public const string SectionName = "Gateway:Reconciliation";
+
+    /// <summary>Whether the scheduler runs reconciliations by itself (operators can always run one through the admin API).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// How long after the end of a statement day (at the channel's offset) its statement is fetched: Alipay and WeChat
+    /// Pay publish T+1 between about 09:00 and 10:00, so 10 hours after midnight.
+    /// </summary>
+    public TimeSpan RunAfterDayEnd { get; set; } = TimeSpan.FromHours(10);
+
+    /// <summary>How many past days are retried while their statement is not ready or could not be read.</summary>
+    public int LookbackDays { get; set; } = 3;
+
+    /// <summary>How often the scheduler looks for days to reconcile.</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromHours(1);
+}

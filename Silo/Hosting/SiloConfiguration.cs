@@ -1,3 +1,4 @@
+using PayGateway.Reconciliation;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,6 +62,7 @@ public static class SiloConfiguration
         });
         silo.AddDashboard();
         silo.AddStartupTask<SupervisionStartup>();
+        silo.AddStartupTask<ReconciliationStartup>();
         // Per-silo caches of merchant apps and channel accounts hear about changes through this service.
         silo.AddGrainService<SiloCacheService>();
         silo.AddIncomingGrainCallFilter<StorageFaultFilter>();

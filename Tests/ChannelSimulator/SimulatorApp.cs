@@ -59,6 +59,7 @@ public static class SimulatorApp
         services.AddSingleton<PaymentApi>();
         services.AddSingleton<RefundApi>();
         services.AddSingleton<TransferApi>();
+        services.AddSingleton<StatementApi>();
         AlipaySimulator.AddServices(services, builder.Configuration, options.Alipay);
         WeChatPayModule.AddServices(services, builder.Configuration, options);
 
@@ -66,6 +67,7 @@ public static class SimulatorApp
         PaymentApi.Map(app);
         RefundApi.Map(app);
         TransferApi.Map(app);
+        StatementApi.Map(app);
         CashierEndpoints.Map(app, CashierSite.Mock);
         ControlEndpoints.Map(app);
         AlipaySimulator.Map(app);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using PayGateway.ChannelSimulator.Alipay;
 using PayGateway.ChannelSimulator.Behaviour;
+using PayGateway.ChannelSimulator.Bills;
 using PayGateway.ChannelSimulator.Callbacks;
 using PayGateway.ChannelSimulator.Payments;
 using PayGateway.ChannelSimulator.Records;
@@ -19,12 +20,16 @@ public sealed class SimulatorHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly SimulatorControl _control;
     private readonly AlipayControl _alipay;
+    private readonly BillDrift _drift;
+    private readonly TradeStore _trades;
 
     private SimulatorHost(WebApplication app, Uri baseAddress)
     {
         _app = app;
         _control = app.Services.GetRequiredService<SimulatorControl>();
         _alipay = app.Services.GetRequiredService<AlipayControl>();
+        _drift = app.Services.GetRequiredService<BillDrift>();
+        _trades = app.Services.GetRequiredService<TradeStore>();
         BaseAddress = baseAddress;
         WeChatPay = app.Services.GetRequiredService<WeChatPaySimulator>();
     }
@@ -90,6 +95,23 @@ public sealed class SimulatorHost : IAsyncDisposable
     public long PaidTotal(string merchantId) => _control.PaidTotal(merchantId);
 
     public SimulatorTrade? FindTrade(string outTradeNo, string? merchantId = null) => _control.FindTrade(outTradeNo, merchantId);
+
+    /// <summary>
+    /// Reconciliation drift: from now on every protocol's statements show <paramref name="amount"/> for this out_trade_no
+    /// or out_refund_no; 0 leaves the line out of the statement altogether.
+    /// </summary>
+    public void SetBillAmount(string merchantNumber, long amount) => _drift.SetAmount(merchantNumber, amount);
+
+    /// <summary>Statements show the real amount for this number again.</summary>
+    public void ClearBillAmount(string merchantNumber) => _drift.Remove(merchantNumber);
+
+    /// <summary>
+    /// A mock trade made at the channel without the gateway (another system sharing the merchant account, or a create
+    /// whose request the gateway never sent): pay it with <see cref="Pay"/> and it shows on statements only.
+    /// </summary>
+    public SimulatorTrade CreateTradeOutsideGateway(string merchantId, string outTradeNo, long amount, string currency) =>
+        _trades.CreateOrGet(new NewTrade(SimulatorProtocol.Mock, merchantId, outTradeNo, amount, currency, "outside the gateway", "QR_CODE", null, null,
+            DateTimeOffset.UtcNow.AddHours(1)), TradeStatus.Pending).Trade;
 
     /// <summary>Pays the trade as the cashier's Pay button would (charge recorded, callback sent in the background).</summary>
     public (PayOutcome Outcome, SimulatorTrade Trade) Pay(string outTradeNo, string? merchantId = null) =>

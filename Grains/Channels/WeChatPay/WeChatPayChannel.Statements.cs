@@ -13,6 +13,9 @@ public sealed partial class WeChatPayChannel : IStatementChannel
     /// <summary>WeChat cuts bill days at midnight Beijing time.</summary>
     public TimeSpan StatementDayOffset => ChinaStandardTime;
 
+    /// <summary>A refund row is written when WeChat accepts the refund, and dated by that (交易时间 of the REFUND row).</summary>
+    public bool DatesRefundsByAcceptance => true;
+
     public async Task<ChannelStatement> DownloadStatementAsync(ChannelAccount account, DateOnly billDate, CancellationToken cancellationToken)
     {
         var merchant = WeChatPayMerchant.From(account);

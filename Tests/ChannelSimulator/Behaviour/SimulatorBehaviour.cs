@@ -11,7 +11,6 @@ public static class SimulatorOperation
     public const string RefundQuery = "refund_query";
     public const string Transfer = "transfer";
     public const string TransferQuery = "transfer_query";
-    /// <summary>A request for a day's statement (bill), e.g. WeChat Pay <c>GET /v3/bill/tradebill</c>.</summary>
     public const string Statement = "statement";
 }
 

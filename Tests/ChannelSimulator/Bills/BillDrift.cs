@@ -12,13 +12,19 @@ internal sealed class BillDrift : IResettableState
 {
     private readonly ConcurrentDictionary<string, long> _amounts = new(StringComparer.Ordinal);
 
-    /// <summary>From now on, statements show <paramref name="amount"/> (minor units) for this out_trade_no / out_refund_no.</summary>
+    /// <summary>
+    /// From now on, statements show <paramref name="amount"/> (minor units) for this out_trade_no / out_refund_no; 0 leaves
+    /// the line out (the channel's statement lacks a payment or refund the gateway has).
+    /// </summary>
     public void SetAmount(string merchantNumber, long amount) => _amounts[merchantNumber] = amount;
 
     public void Remove(string merchantNumber) => _amounts.TryRemove(merchantNumber, out _);
 
     /// <summary>The amount a statement line shows: the drifted one if a test set one, else the real one.</summary>
     public long AmountFor(string merchantNumber, long realAmount) => _amounts.GetValueOrDefault(merchantNumber, realAmount);
+
+    /// <summary>Whether the statement lists the line at all (a test set its amount to 0 to leave it out).</summary>
+    public bool Lists(string merchantNumber) => !_amounts.TryGetValue(merchantNumber, out var amount) || amount != 0;
 
     public void Clear() => _amounts.Clear();
 }

@@ -53,3 +53,25 @@ internal sealed record TransferView(
     string Status,
     string? FailReason,
     DateTimeOffset? SucceededAt);
+
+/// <summary>One line of a mock statement.</summary>
+internal sealed record StatementLineView(
+    string Type,
+    string OutTradeNo,
+    string? TradeNo,
+    string? OutRefundNo,
+    string? RefundNo,
+    long Amount,
+    string Currency,
+    string Fee,
+    DateTimeOffset OccurredAt);
+
+/// <summary>A mock statement: the lines and their counts and totals (the gateway checks the totals against the lines).</summary>
+internal sealed record StatementView(
+    string MerchantId,
+    string BillDate,
+    int PaymentCount,
+    long PaymentTotal,
+    int RefundCount,
+    long RefundTotal,
+    IReadOnlyList<StatementLineView> Lines);

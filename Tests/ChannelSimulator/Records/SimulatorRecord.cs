@@ -25,6 +25,8 @@ public static class RecordKind
     public const string TransferQuery = "transfer_query";
     /// <summary>Money went to a payee: exactly one per transfer that succeeded (OutTradeNo: the merchant's transfer number).</summary>
     public const string Transferred = "transferred";
+    /// <summary>A statement (bill) was requested.</summary>
+    public const string StatementRequest = "statement_request";
 }
 
 /// <summary>One channel-side event.</summary>

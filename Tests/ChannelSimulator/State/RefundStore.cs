@@ -115,6 +115,17 @@ internal sealed class RefundStore(TimeProvider time)
         }
     }
 
+    /// <summary>The merchant's refunds that succeeded in [from, to): what a mock statement of those days lists as refunds.</summary>
+    public IReadOnlyList<SimulatorRefund> SucceededBetween(string merchantId, DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_lock)
+        {
+            return [.. _refunds.Values
+                .Where(r => r.MerchantId == merchantId && r.Status == RefundStatus.Succeeded && r.SucceededAt is { } at && at >= from && at < to)
+                .OrderBy(r => r.SucceededAt)];
+        }
+    }
+
     public void Clear()
     {
         lock (_lock)

@@ -81,16 +81,6 @@ internal sealed class TradeStore(TimeProvider time)
         }
     }
 
-    /// <summary>Every trade of one merchant at the channel, as snapshots (statements are built from them).</summary>
-    public IReadOnlyList<SimulatorTrade> ForMerchant(string merchantId)
-    {
-        lock (_lock)
-        {
-            var now = time.GetUtcNow();
-            return [.. _byOrder.Values.Where(t => t.MerchantId == merchantId).Select(t => Refresh(t, now))];
-        }
-    }
-
     public SimulatorTrade? FindByTradeNo(string tradeNo)
     {
         lock (_lock)
@@ -158,6 +148,20 @@ internal sealed class TradeStore(TimeProvider time)
                 trade.Snapshot = trade.Snapshot with { Status = TradeStatus.Closed };
             }
             return trade.Snapshot;
+        }
+    }
+
+    /// <summary>
+    /// The merchant's trades of one protocol paid in [from, to): what a statement of those days lists as payments.
+    /// A fully refunded trade is closed afterwards but was still paid, so it counts by its paid time.
+    /// </summary>
+    public IReadOnlyList<SimulatorTrade> PaidBetween(string protocol, string merchantId, DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_lock)
+        {
+            return [.. _byOrder.Values.Select(t => t.Snapshot)
+                .Where(t => t.Protocol == protocol && t.MerchantId == merchantId && t.PaidAt is { } paid && paid >= from && paid < to)
+                .OrderBy(t => t.PaidAt)];
         }
     }
 

@@ -12,7 +12,7 @@ namespace PayGateway.ChannelSimulator.WeChatPay;
 /// <summary>
 /// <c>GET /v3/bill/tradebill?bill_date=yyyy-MM-dd[&amp;bill_type=ALL][&amp;tar_type=GZIP]</c> and the GET of the
 /// <c>download_url</c> it answers with. The first is authenticated and answered signed like every v3 call
-/// (behaviour operation <c>statement</c>); the download is authenticated too but, like WeChat's, answered with the
+/// (behaviour operation <c>statement</c>, record <c>statement_request</c>); the download is authenticated too but, like WeChat's, answered with the
 /// bare file and no signature (operation <c>bill_download</c>). <c>hash_value</c> is the SHA-1 of the plain CSV.
 /// </summary>
 internal sealed class WeChatPayBillApi(
@@ -34,7 +34,7 @@ internal sealed class WeChatPayBillApi(
 
     public async Task TradeBillAsync(HttpContext context)
     {
-        if (await calls.BeginAsync(context, WeChatPayRecordKind.TradeBill, null) is not ({ } call, { } merchant))
+        if (await calls.BeginAsync(context, RecordKind.StatementRequest, null) is not ({ } call, { } merchant))
         {
             return;
         }

@@ -9,7 +9,7 @@ namespace PayGateway.ChannelSimulator.WeChatPay;
 /// Builds a merchant's ALL trade bill for one Beijing day from the simulator's own ledger, in WeChat's file format:
 /// UTF-8 with BOM, CRLF, the 27-column header, every value prefixed with a backtick, then the summary. Payments are
 /// dated by success time, refunds by acceptance with their status at the time the bill is made; every amount goes
-/// through <see cref="BillDrift"/>, and the summary adds up what the rows show.
+/// through <see cref="BillDrift"/> (an amount of 0 leaves the row out), and the summary adds up what the rows show.
 /// </summary>
 internal sealed class WeChatPayBillBuilder(TradeStore trades, WeChatPayOrders orders, WeChatPayRefundStore refunds, BillDrift drift)
 {
@@ -29,22 +29,24 @@ internal sealed class WeChatPayBillBuilder(TradeStore trades, WeChatPayOrders or
     /// <summary>The day's bill, or null when the merchant had no trade and no refund that day (NO_STATEMENT_EXIST).</summary>
     public byte[]? Build(string mchId, DateOnly day)
     {
+        var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), BillDay.Offset);
+        var to = from.AddDays(1);
         var rows = new List<Row>();
-        var byTradeNo = new Dictionary<string, SimulatorTrade>(StringComparer.Ordinal);
-        foreach (var trade in trades.ForMerchant(mchId).Where(t => t.Protocol == SimulatorProtocol.WeChatPay))
+        foreach (var trade in trades.PaidBetween(SimulatorProtocol.WeChatPay, mchId, from, to).Where(t => drift.Lists(t.OutTradeNo)))
         {
-            byTradeNo[trade.TradeNo] = trade;
-            if (trade.PaidAt is { } paidAt && BillDay.Of(paidAt) == day && orders.TryGet(trade.TradeNo, out var order))
+            if (orders.TryGet(trade.TradeNo, out var order))
             {
+                var paidAt = trade.PaidAt!.Value;
                 var amount = drift.AmountFor(trade.OutTradeNo, trade.Amount);
                 var fee = Fee(amount);
                 rows.Add(new Row(paidAt, trade.OutTradeNo, Values(trade, order, paidAt, "SUCCESS", amount, 0, "0", "0", "", "", fee, amount, 0), amount, 0, fee, amount, 0));
             }
         }
 
-        foreach (var refund in refunds.ForMerchant(mchId).Where(r => BillDay.Of(r.CreatedAt) == day))
+        foreach (var refund in refunds.AcceptedBetween(mchId, from, to).Where(r => drift.Lists(r.OutRefundNo)))
         {
-            if (!byTradeNo.TryGetValue(refund.TransactionId, out var trade) || !orders.TryGet(trade.TradeNo, out var order))
+            // The refunded order may have been paid on an earlier day; its row carries that order's numbers.
+            if (trades.FindByTradeNo(refund.TransactionId) is not { } trade || !orders.TryGet(trade.TradeNo, out var order))
             {
                 continue;
             }

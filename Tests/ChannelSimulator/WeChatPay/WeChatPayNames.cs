@@ -16,10 +16,10 @@ public static class WeChatPayRecordKind
     /// <summary><c>GET /v3/certificates</c>.</summary>
     public const string Certificates = "certificates";
 
-    /// <summary><c>GET /v3/bill/tradebill</c> (Result: <c>READY</c> or the error code).</summary>
-    public const string TradeBill = "tradebill";
-
-    /// <summary>The GET of a bill's download_url (Result: <c>FILE</c> or the error code).</summary>
+    /// <summary>
+    /// The GET of a bill's download_url (Result: <c>FILE</c> or the error code). The tradebill request itself is the
+    /// shared <see cref="Records.RecordKind.StatementRequest"/>.
+    /// </summary>
     public const string BillDownload = "bill_download";
 }
 

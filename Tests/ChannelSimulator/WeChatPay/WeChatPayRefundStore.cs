@@ -74,12 +74,12 @@ internal sealed class WeChatPayRefundStore : IResettableState
         }
     }
 
-    /// <summary>Every refund of one merchant, as snapshots (statements are built from them).</summary>
-    public IReadOnlyList<WeChatPayRefundView> ForMerchant(string mchId)
+    /// <summary>The merchant's refunds accepted in [from, to), as snapshots: what a WeChat bill of those days lists as refunds.</summary>
+    public IReadOnlyList<WeChatPayRefundView> AcceptedBetween(string mchId, DateTimeOffset from, DateTimeOffset to)
     {
         lock (_lock)
         {
-            return [.. _refunds.Values.Where(r => r.MchId == mchId)];
+            return [.. _refunds.Values.Where(r => r.MchId == mchId && r.CreatedAt >= from && r.CreatedAt < to)];
         }
     }
 

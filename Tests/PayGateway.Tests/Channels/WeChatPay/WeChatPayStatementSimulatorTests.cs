@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using PayGateway.ChannelSimulator.Behaviour;
+using PayGateway.ChannelSimulator.Records;
 using PayGateway.ChannelSimulator.WeChatPay;
 using PayGateway.Channels;
 using PayGateway.Channels.WeChatPay;
@@ -34,13 +35,6 @@ public sealed class WeChatPayStatementSimulatorTests : IAsyncLifetime
             r => r.Status == WeChatPayRefundStatus.Success);
     }
 
-    private async Task DriftAsync(string merchantNumber, long amount)
-    {
-        using var http = new HttpClient { BaseAddress = _h.Simulator.BaseAddress };
-        using var response = await http.PutAsJsonAsync($"mock/control/bill-drift/{merchantNumber}", new { amount });
-        response.EnsureSuccessStatusCode();
-    }
-
     [Fact]
     public async Task PaymentsAndRefunds_AppearOnTheDaysStatement()
     {
@@ -63,7 +57,7 @@ public sealed class WeChatPayStatementSimulatorTests : IAsyncLifetime
             new StatementLine(StatementLineKind.Refund, first, $"{first}R001", paid.TradeNo, refundAtSimulator.RefundId, 1000, "CNY", "-0.06000",
                 Seconds(refundAtSimulator.CreatedAt), "SUCCESS"),
             Assert.Single(statement.Lines, l => l.Kind == StatementLineKind.Refund));
-        Assert.Contains(_h.Simulator.Records, r => r.Kind == WeChatPayRecordKind.TradeBill && r.Result == "READY");
+        Assert.Contains(_h.Simulator.Records, r => r.Kind == RecordKind.StatementRequest && r.Result == "READY");
         Assert.Contains(_h.Simulator.Records, r => r.Kind == WeChatPayRecordKind.BillDownload && r.Result == "FILE");
     }
 
@@ -102,8 +96,8 @@ public sealed class WeChatPayStatementSimulatorTests : IAsyncLifetime
         await _h.PaidOrderAsync(orderId);
         var refund = Refund(orderId, 1000);
         await SucceededRefundAsync(refund);
-        await DriftAsync(orderId, 1200);
-        await DriftAsync(refund.RefundId, 999);
+        _h.Simulator.SetBillAmount(orderId, 1200);
+        _h.Simulator.SetBillAmount(refund.RefundId, 999);
 
         var statement = await StatementAsync(Today);
 
@@ -111,6 +105,51 @@ public sealed class WeChatPayStatementSimulatorTests : IAsyncLifetime
         Assert.Equal(StatementAvailability.Ready, statement.Availability);
         Assert.Equal(1200, Assert.Single(statement.Lines, l => l.Kind == StatementLineKind.Payment).Amount);
         Assert.Equal(999, Assert.Single(statement.Lines, l => l.Kind == StatementLineKind.Refund).Amount);
+    }
+
+    [Fact]
+    public async Task DriftToZero_LeavesTheLinesOut()
+    {
+        const string kept = "wxbill000000000000000016", missing = "wxbill000000000000000017";
+        await _h.PaidOrderAsync(kept);
+        await _h.PaidOrderAsync(missing);
+        var refund = Refund(kept, 100);
+        await SucceededRefundAsync(refund);
+        _h.Simulator.SetBillAmount(missing, 0);
+        _h.Simulator.SetBillAmount(refund.RefundId, 0);
+
+        var statement = await StatementAsync(Today);
+
+        Assert.Equal(StatementAvailability.Ready, statement.Availability);
+        Assert.Equal(kept, Assert.Single(statement.Lines).OrderId);
+    }
+
+    [Fact]
+    public async Task RefundOfAnEarlierDaysPayment_IsOnTheDayItWasAccepted()
+    {
+        const string orderId = "wxbill000000000000000018";
+        await _h.PaidOrderAsync(orderId);
+        var payDay = Today;
+        _h.Time.Advance(TimeSpan.FromDays(1));
+        var refund = Refund(orderId, 400);
+        await SucceededRefundAsync(refund);
+
+        var first = await StatementAsync(payDay);
+        var second = await StatementAsync(Today);
+
+        Assert.Equal(StatementLineKind.Payment, Assert.Single(first.Lines).Kind);
+        var line = Assert.Single(second.Lines);
+        Assert.Equal((StatementLineKind.Refund, orderId, refund.RefundId, 400L), (line.Kind, line.OrderId, line.RefundId, line.Amount));
+        Assert.Equal(_h.Simulator.FindTrade(orderId)!.TradeNo, line.ChannelTradeNo);
+    }
+
+    [Fact]
+    public void Channel_DatesRefundsByAcceptance()
+    {
+        IStatementChannel channel = _h.Channel;
+
+        Assert.True(channel.DatesRefundsByAcceptance);
+        Assert.Equal(TimeSpan.FromHours(8), channel.StatementDayOffset);
     }
 
     [Fact]
@@ -146,7 +185,7 @@ public sealed class WeChatPayStatementSimulatorTests : IAsyncLifetime
 
         Assert.Equal(StatementAvailability.Ready, statement.Availability);
         Assert.Empty(statement.Lines);
-        Assert.Contains(_h.Simulator.Records, r => r.Kind == WeChatPayRecordKind.TradeBill && r.Result == "NO_STATEMENT_EXIST");
+        Assert.Contains(_h.Simulator.Records, r => r.Kind == RecordKind.StatementRequest && r.Result == "NO_STATEMENT_EXIST");
     }
 
     [Fact]
@@ -214,7 +253,7 @@ public sealed class WeChatPayStatementSimulatorTests : IAsyncLifetime
         _h.Simulator.SetBehaviour(new SimulatorBehaviour { DelayMs = 1000, Operations = [WeChatPayOperation.BillDownload] });
 
         var download = StatementAsync(Today);
-        await _h.Simulator.WaitForRecordAsync(r => r.Kind == WeChatPayRecordKind.TradeBill, TimeSpan.FromSeconds(5));
+        await _h.Simulator.WaitForRecordAsync(r => r.Kind == RecordKind.StatementRequest, TimeSpan.FromSeconds(5));
         _h.Time.Advance(LinkLifetime * 2);
         var statement = await download;
 
