@@ -169,13 +169,29 @@ internal sealed class WeChatPayApiClient(
         return keyCache.Get(merchant).Store.Newest(timeProvider.GetUtcNow());
     }
 
+    /// <summary>
+    /// GETs a file WeChat handed out a link to (a bill's <c>download_url</c>): signed like any request, with the
+    /// canonical URL taken from the link itself, <c>Accept: */*</c>. WeChat does not sign file downloads, so nothing
+    /// is verified here; the caller checks the file against the hash from the signed answer that gave the link.
+    /// Never throws for transport problems.
+    /// </summary>
+    public async Task<WeChatPayApiResponse> DownloadAsync(WeChatPayMerchant merchant, Uri url, CancellationToken cancellationToken)
+    {
+        var raw = await SendUnverifiedAsync(merchant, HttpMethod.Get, url, null, cancellationToken, accept: "*/*").ConfigureAwait(false);
+        return raw.StatusCode is null ? WeChatPayApiResponse.NoAnswer(raw.Failure!) : new WeChatPayApiResponse(raw.StatusCode, raw.Body, null, null);
+    }
+
     private WeChatPayVerificationResult Verify(WeChatPayMerchant merchant, WeChatPaySignedMessage message) =>
         Verifier(merchant).Verify(message);
 
+    private Task<RawResponse> SendUnverifiedAsync(
+        WeChatPayMerchant merchant, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken, string? platformSerial = null) =>
+        SendUnverifiedAsync(merchant, method, merchant.Address(pathAndQuery), body, cancellationToken, platformSerial);
+
     private async Task<RawResponse> SendUnverifiedAsync(
-        WeChatPayMerchant merchant, HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken, string? platformSerial = null)
+        WeChatPayMerchant merchant, HttpMethod method, Uri uri, byte[]? body, CancellationToken cancellationToken, string? platformSerial = null, string accept = "application/json")
     {
-        var uri = merchant.Address(pathAndQuery);
+        var pathAndQuery = uri.PathAndQuery;
         using var request = new HttpRequestMessage(method, uri);
         var timestamp = timeProvider.GetUtcNow().ToUnixTimeSeconds();
         var nonce = WeChatPayAuthorization.NewNonce();
@@ -187,7 +203,7 @@ internal sealed class WeChatPayApiClient(
         }
 
         request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         if (platformSerial is not null)
         {

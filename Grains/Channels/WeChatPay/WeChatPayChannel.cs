@@ -8,14 +8,14 @@ namespace PayGateway.Channels.WeChatPay;
 
 /// <summary>
 /// WeChat Pay API v3 (direct merchant): Native (QR), JSAPI, H5 and App payments, query by out_trade_no, close,
-/// refunds, transfers to a user's balance (batch transfer), and payment and refund callbacks.
+/// refunds, transfers to a user's balance (batch transfer), daily trade bills (statements), and payment and refund callbacks.
 /// </summary>
 /// <remarks>
 /// Settings: <c>mchid</c>, <c>appid</c>, <c>serial_no</c> (merchant certificate serial); optional
 /// <c>wechatpay_public_key_id</c> + <c>wechatpay_public_key</c> for merchants in public-key mode.
 /// Secrets: <c>private_key</c> (merchant API key PEM), <c>apiv3_key</c>.
 /// </remarks>
-public sealed class WeChatPayChannel : IPaymentChannel, IRefundChannel, ITransferChannel
+public sealed partial class WeChatPayChannel : IPaymentChannel, IRefundChannel, ITransferChannel
 {
     public void ValidateAccount(ChannelAccount account)
     {

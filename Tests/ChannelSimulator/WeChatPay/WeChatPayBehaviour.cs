@@ -32,4 +32,10 @@ public sealed partial record SimulatorBehaviour
     /// with this <c>fail_reason</c> (e.g. <c>ACCOUNT_FROZEN</c>, <c>OPENID_INVALID</c>) instead of <c>SUCCESS</c>.
     /// </summary>
     public string? TransferFailReason { get; init; }
+
+    /// <summary>
+    /// WeChat Pay: the bill file served under this behaviour (operation <c>bill_download</c>) is not the one its
+    /// <c>hash_value</c> was computed over (a CRLF is appended, so only the hash can tell).
+    /// </summary>
+    public bool TamperBill { get; init; }
 }

@@ -53,6 +53,10 @@ internal static class WeChatPayModule
         services.AddSingleton<WeChatPayTransferStore>();
         services.AddSingleton<IResettableState>(sp => sp.GetRequiredService<WeChatPayTransferStore>());
         services.AddSingleton<WeChatPayTransferApi>();
+        services.AddSingleton<WeChatPayBillBuilder>();
+        services.AddSingleton<WeChatPayBillLinks>();
+        services.AddSingleton<IResettableState>(sp => sp.GetRequiredService<WeChatPayBillLinks>());
+        services.AddSingleton<WeChatPayBillApi>();
         services.AddSingleton(sp => new WeChatPaySimulator(
             sp.GetRequiredService<WeChatPayMerchants>(),
             sp.GetRequiredService<WeChatPayPlatformKeys>(),
@@ -71,6 +75,7 @@ internal static class WeChatPayModule
         WeChatPayApi.Map(app);
         WeChatPayRefundApi.Map(app);
         WeChatPayTransferApi.Map(app);
+        WeChatPayBillApi.Map(app);
         CashierEndpoints.Map(app, Cashier);
 
         var control = ControlEndpoints.MapLoopbackGroup(app, "/wechatpay/control");

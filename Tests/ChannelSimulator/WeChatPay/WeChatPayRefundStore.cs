@@ -74,6 +74,15 @@ internal sealed class WeChatPayRefundStore : IResettableState
         }
     }
 
+    /// <summary>The merchant's refunds accepted in [from, to), as snapshots: what a WeChat bill of those days lists as refunds.</summary>
+    public IReadOnlyList<WeChatPayRefundView> AcceptedBetween(string mchId, DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_lock)
+        {
+            return [.. _refunds.Values.Where(r => r.MchId == mchId && r.CreatedAt >= from && r.CreatedAt < to)];
+        }
+    }
+
     public WeChatPayRefundView? Find(string mchId, string outRefundNo)
     {
         lock (_lock)

@@ -39,4 +39,7 @@ public sealed class WeChatPaySimulatorOptions
 
     /// <summary>How long an accepted transfer batch stays <c>PROCESSING</c> before its details end (real time).</summary>
     public TimeSpan TransferProcessingTime { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long a bill's download_url works, in simulator time (WeChat: about 5 minutes; older docs say 30 s).</summary>
+    public TimeSpan BillLinkLifetime { get; set; } = TimeSpan.FromMinutes(5);
 }

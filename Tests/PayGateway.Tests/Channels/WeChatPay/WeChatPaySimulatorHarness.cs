@@ -62,13 +62,15 @@ public sealed class WeChatPaySimulatorHarness : IAsyncDisposable
 
     public ChannelAccount Account { get; private set; } = null!;
 
-    public static async Task<WeChatPaySimulatorHarness> StartAsync()
+    /// <param name="configure">Changes to the simulator's options before it starts (e.g. a shorter bill link lifetime).</param>
+    public static async Task<WeChatPaySimulatorHarness> StartAsync(Action<SimulatorOptions>? configure = null)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var options = new SimulatorOptions { TimeProvider = time, CallbackRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)] };
         options.WeChatPay.RefundProcessingTime = FundsProcessingTime;
         options.WeChatPay.TransferProcessingTime = FundsProcessingTime;
         options.WeChatPay.Merchants[MchId] = new WeChatPayMerchantOptions { SerialNo = Merchant.SerialNo, PublicKey = Merchant.CertificatePem, ApiV3Key = ApiV3Key };
+        configure?.Invoke(options);
         var simulator = await SimulatorHost.StartAsync(options);
         var services = new ServiceCollection()
             .AddHttpClient("channel.wechatpay", c => c.Timeout = ClientTimeout).Services
