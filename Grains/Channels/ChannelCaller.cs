@@ -37,13 +37,16 @@ public sealed class ChannelCaller(ChannelRegistry channels, ChannelAccountOpener
         return await CallOpenAsync(subject, ct => call(adapter, account, ct), unknown);
     }
 
-    /// <summary>Calls an already opened channel with the gateway's timeout.</summary>
-    public async Task<T> CallOpenAsync<T>(string subject, Func<CancellationToken, Task<T>> call, Func<string, T> unknown)
+    /// <summary>
+    /// Calls an already opened channel with the gateway's timeout, or <paramref name="timeout"/> for calls made of
+    /// several requests (a statement: link, then file); each request still has the channel timeout.
+    /// </summary>
+    public async Task<T> CallOpenAsync<T>(string subject, Func<CancellationToken, Task<T>> call, Func<string, T> unknown, TimeSpan? timeout = null)
     {
-        using var timeout = new CancellationTokenSource(options.Value.ChannelTimeout);
+        using var deadline = new CancellationTokenSource(timeout ?? options.Value.ChannelTimeout);
         try
         {
-            return await call(timeout.Token);
+            return await call(deadline.Token);
         }
         catch (Exception ex)
         {

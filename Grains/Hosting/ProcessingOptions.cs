@@ -71,6 +71,12 @@ public sealed class ReconciliationOptions
     /// <summary>How many past days are retried while their statement is not ready or could not be read.</summary>
     public int LookbackDays { get; set; } = 3;
 
+    /// <summary>
+    /// The most one statement fetch may take in all (link, download, verification, parsing). Each HTTP request in it
+    /// still has the channel timeout (<c>Gateway:ChannelTimeout</c>).
+    /// </summary>
+    public TimeSpan StatementTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How often the scheduler looks for days to reconcile.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromHours(1);
 }

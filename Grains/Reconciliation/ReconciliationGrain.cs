@@ -15,6 +15,7 @@ public sealed class ReconciliationGrain(
     ChannelCaller caller,
     ReconciliationStore store,
     IOptions<GatewayOptions> gateway,
+    IOptions<ReconciliationOptions> options,
     TimeProvider clock,
     ILogger<ReconciliationGrain> logger) : Grain, IReconciliationGrain
 {
@@ -39,7 +40,8 @@ public sealed class ReconciliationGrain(
         var now = clock.GetUtcNow();
         var ranAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
         var statement = await caller.CallOpenAsync($"statement {this.GetPrimaryKeyString()}",
-            ct => statements.DownloadStatementAsync(account, billDate, ct), reason => ChannelStatement.Unknown("CHANNEL_UNKNOWN", reason));
+            ct => statements.DownloadStatementAsync(account, billDate, ct), reason => ChannelStatement.Unknown("CHANNEL_UNKNOWN", reason),
+            options.Value.StatementTimeout);
         if (statement.Availability != StatementAvailability.Ready)
         {
             var status = statement.Availability == StatementAvailability.NotReady ? ReconciliationRunStatus.NotReady : ReconciliationRunStatus.Unavailable;
