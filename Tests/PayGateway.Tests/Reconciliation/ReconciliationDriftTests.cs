@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using PayGateway.ChannelSimulator.Behaviour;
 using PayGateway.Tests.Infrastructure;
+using PayGateway.Tests.Reliability;
 
 namespace PayGateway.Tests.Reconciliation;
 
@@ -150,6 +151,15 @@ public sealed class ReconciliationDriftTests(ReconciliationFixture fixture) : IC
         Assert.Equal(5, corrected.Count);
         Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
             "SELECT COUNT(*) FROM paygw_recon_item WHERE order_id = @o AND resolved_at IS NOT NULL", ("@o", wrongAmount)));
+
+        // The invariant checker sees only what was injected at the channel behind the gateway's back: the two charges
+        // without an order here (I2), and the merchant's totals differing by exactly their sum (I3). Orders here notify
+        // an unreachable URL, so failed notifications are expected.
+        var check = await ReliabilityCheck.RunAsync(fixture, ReliabilityCheck.OptionsFor(fixture) with { AllowFailedNotifications = true });
+        Assert.Equal(
+            new[] { $"I2 {foreign}", $"I2 {otherDatacenter}", "I3 -" }.Order(StringComparer.Ordinal),
+            check.Violations.Select(v => $"{v.Invariant} {v.OrderId ?? "-"}").Order(StringComparer.Ordinal));
+        Assert.Contains("difference 2850", Assert.Single(check.Violations, v => v.Invariant == "I3").Seen);
     }
 
     private static string Describe(JsonNode item) => $"{item["code"]}/{item["order_id"]}/{item["refund_id"]}/{item["action"]}";
