@@ -217,6 +217,35 @@ public sealed class RefundTests(PaymentFixture fixture) : IClassFixture<PaymentF
     }
 
     [Fact]
+    public async Task ChannelReportsFailedRefundAsSucceeded_FiledForReviewRefundStaysFailed()
+    {
+        var orderId = await PaidOrderAsync(700);
+        fixture.Simulator.SetBehaviour(new SimulatorBehaviour { Fail = new SimulatorFailure("INSUFFICIENT_BALANCE", "merchant balance too low", 409), Operations = [SimulatorOperation.Refund], Times = 1 });
+        JsonObject refused;
+        try
+        {
+            refused = await MerchantClient.JsonAsync(await RefundAsync(orderId, 700));
+        }
+        finally
+        {
+            fixture.Simulator.ClearBehaviours();
+        }
+        var refundId = (string)refused["refund_id"]!;
+        Assert.Equal("failed", (string?)refused["status"]);
+
+        // The channel changes its mind: a correctly signed notification says the refund went through after all.
+        using var channel = fixture.Api.CreateClient();
+        var callback = await fixture.PostMockRefundCallbackAsync(channel, orderId, refundId, "SUCCEEDED", 700);
+
+        Assert.True(callback.IsSuccessStatusCode, $"callback answered {(int)callback.StatusCode}");
+        var refund = await MerchantClient.JsonAsync(await _merchant.GetAsync($"/v1/refunds/{refundId}"));
+        Assert.Equal("failed", (string?)refund["status"]); // final is final
+        Assert.Equal(0, (long)(await OrderAsync(orderId))["refunded_amount"]!);
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM paygw_review_item WHERE order_id = @o AND code = 'REFUNDED_AFTER_FAILED'", ("@o", orderId)));
+    }
+
+    [Fact]
     public async Task ChannelRefusesRefund_FailedReleasesTheAmountAndNotifies()
     {
         var orderId = await PaidOrderAsync(400, "refund-refused");
