@@ -17,6 +17,8 @@ public static class ReconciliationEndpoints
             .WithSummary("Fetch the account's channel statement for the day, compare it with the gateway, heal the safe direction, report the rest.");
         group.MapGet("/reconciliations/{channel}/{accountId}/{billDate}", GetAsync).WithName("GetReconciliation")
             .WithSummary("The last reconciliation report of the account's statement day.");
+        group.MapGet("/reconciliation-items", ReconciliationItemSearch.SearchAsync).WithName("SearchReconciliationItems")
+            .WithSummary("Discrepancies across accounts and days: open ones by default, newest first.");
         return group;
     }
 

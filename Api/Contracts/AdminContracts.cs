@@ -112,3 +112,24 @@ public sealed record ReconciliationItemResponse(
     string? GatewayStatus,
     string Action,
     string Detail);
+
+/// <summary>One discrepancy in the operators' work list, with the account and day it was found on.</summary>
+public sealed record ReconciliationItemRow(
+    long Id,
+    string Channel,
+    string AccountId,
+    string BillDate,
+    string Code,
+    string OrderId,
+    string? RefundId,
+    long? ChannelAmount,
+    long? GatewayAmount,
+    string? Currency,
+    string? GatewayStatus,
+    string Action,
+    string Detail,
+    DateTimeOffset FoundAt,
+    DateTimeOffset? ResolvedAt);
+
+/// <summary>A page of reconciliation items; pass <c>next_cursor</c> as <c>before</c> for the next page.</summary>
+public sealed record ReconciliationItemSearchResponse(IReadOnlyList<ReconciliationItemRow> Items, long? NextCursor);

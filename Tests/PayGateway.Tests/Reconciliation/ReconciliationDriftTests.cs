@@ -152,6 +152,22 @@ public sealed class ReconciliationDriftTests(ReconciliationFixture fixture) : IC
         Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
             "SELECT COUNT(*) FROM paygw_recon_item WHERE order_id = @o AND resolved_at IS NOT NULL", ("@o", wrongAmount)));
 
+        // The operators' work list: the three still open, two per page; the resolved and healed ones under open=false.
+        using var admin = fixture.OperatorClient();
+        var page1 = await MerchantClient.JsonAsync(await admin.GetAsync($"/admin/v1/reconciliation-items?channel=mock&account_id={PaymentFixture.MockAccountId}&limit=2"));
+        var page2 = await MerchantClient.JsonAsync(await admin.GetAsync(
+            $"/admin/v1/reconciliation-items?channel=mock&account_id={PaymentFixture.MockAccountId}&limit=2&before={(long)page1["next_cursor"]!}"));
+        Assert.Null(page2["next_cursor"]);
+        Assert.Equal(
+            new[] { ReconciliationCodes.PaymentMissingInGateway, ReconciliationCodes.PaymentMissingOnChannel, ReconciliationCodes.RefundAmountMismatch }.Order(StringComparer.Ordinal),
+            page1["items"]!.AsArray().Concat(page2["items"]!.AsArray()).Select(i => (string)i!["code"]!).Order(StringComparer.Ordinal));
+        var closed = await MerchantClient.JsonAsync(await admin.GetAsync($"/admin/v1/reconciliation-items?open=false&channel=mock&account_id={PaymentFixture.MockAccountId}"));
+        Assert.Equal(
+            new[] { $"{ReconciliationCodes.PaymentAmountMismatch}/reported", $"{ReconciliationCodes.PaymentNotSucceededInGateway}/healed", $"{ReconciliationCodes.RefundNotSucceededInGateway}/healed" },
+            closed["items"]!.AsArray().Select(i => $"{i!["code"]}/{i["action"]}").Order(StringComparer.Ordinal));
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync("/admin/v1/reconciliation-items?limit=0"), 400, ErrorCodes.ValidationFailed, "limit");
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync("/admin/v1/reconciliation-items?code=drop%20table"), 400, ErrorCodes.ValidationFailed, "code");
+
         // The invariant checker sees only what was injected at the channel behind the gateway's back: the two charges
         // without an order here (I2), and the merchant's totals differing by exactly their sum (I3). Orders here notify
         // an unreachable URL, so failed notifications are expected.

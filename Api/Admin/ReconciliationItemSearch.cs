@@ -1,0 +1,83 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using MySqlConnector;
+using PayGateway.Api.Contracts;
+using PayGateway.Api.Problems;
+using PayGateway.Api.Storage;
+
+namespace PayGateway.Api.Admin;
+
+/// <summary>
+/// Operators' work list of reconciliation discrepancies across accounts and days (<c>paygw_recon_item</c>): open ones
+/// by default, newest first, keyset pagination on the item id.
+/// </summary>
+public static class ReconciliationItemSearch
+{
+    private const int MaxLimit = 200;
+
+    public static async Task<Results<Ok<ReconciliationItemSearchResponse>, ProblemHttpResult>> SearchAsync(
+        DatabaseConnections database,
+        [FromQuery(Name = "open")] bool open = true,
+        [FromQuery(Name = "code")] string? code = null,
+        [FromQuery(Name = "channel")] string? channel = null,
+        [FromQuery(Name = "account_id")] string? accountId = null,
+        [FromQuery(Name = "before")] long? before = null,
+        [FromQuery(Name = "limit")] int limit = 50,
+        CancellationToken cancellationToken = default)
+    {
+        if (limit is < 1 or > MaxLimit)
+        {
+            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, $"limit must be 1-{MaxLimit}.");
+        }
+        if (code is not null && (code.Length > 64 || !code.All(c => char.IsAsciiLetterUpper(c) || c == '_')))
+        {
+            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "code must be a reconciliation code such as PAYMENT_AMOUNT_MISMATCH.");
+        }
+        if ((channel is not null || accountId is not null) && !AdminEndpoints.ValidAccountKey(channel ?? "x", accountId ?? "x"))
+        {
+            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "channel must be [a-z0-9_]{1,32} and account_id [A-Za-z0-9_-]{1,64}.");
+        }
+        if (before is < 1)
+        {
+            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "before must be an item id (the next_cursor of a previous page).");
+        }
+
+        var where = new List<string> { open ? "resolved_at IS NULL" : "resolved_at IS NOT NULL" };
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = new MySqlCommand { Connection = connection };
+        void Filter(string clause, string name, object? value)
+        {
+            if (value is not null)
+            {
+                where.Add(clause);
+                command.Parameters.AddWithValue(name, value);
+            }
+        }
+        Filter("code = @code", "@code", code);
+        Filter("channel = @channel", "@channel", channel);
+        Filter("account_id = @account", "@account", accountId);
+        Filter("id < @before", "@before", before);
+        command.Parameters.AddWithValue("@limit", limit + 1);
+        command.CommandText =
+            "SELECT id, channel, account_id, bill_date, code, order_id, refund_id, channel_amount, gateway_amount, currency, gateway_status, action, detail, found_at, resolved_at " +
+            "FROM paygw_recon_item WHERE " + string.Join(" AND ", where) + " ORDER BY id DESC LIMIT @limit";
+
+        var rows = new List<ReconciliationItemRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new ReconciliationItemRow(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2),
+                DateOnly.FromDateTime(reader.GetDateTime(3)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                reader.GetString(4), reader.GetString(5), reader.GetString(6) is { Length: > 0 } refund ? refund : null,
+                reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.IsDBNull(8) ? null : reader.GetInt64(8),
+                reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10),
+                reader.GetString(11), reader.GetString(12), Utc(reader.GetDateTime(13)), reader.IsDBNull(14) ? null : Utc(reader.GetDateTime(14))));
+        }
+        var next = rows.Count > limit ? rows[limit - 1].Id : (long?)null;
+        return TypedResults.Ok(new ReconciliationItemSearchResponse([.. rows.Take(limit)], next));
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}
