@@ -503,6 +503,9 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
             ("no token on app write", HttpMethod.Put, "/admin/v1/apps/app_evil", null),
             ("wrong token on account write", HttpMethod.Put, "/admin/v1/channel-accounts/mock/evil", "Bearer nope"),
             ("no token on resend", HttpMethod.Post, $"/admin/v1/orders/{_paidAmountOrder}/notifications/evt_x/resend", null),
+            ("no token on reconciliation run", HttpMethod.Post, $"/admin/v1/reconciliations/mock/{PaymentFixture.MockAccountId}/2026-01-01", null),
+            ("wrong token on reconciliation report", HttpMethod.Get, $"/admin/v1/reconciliations/mock/{PaymentFixture.MockAccountId}/2026-01-01", "Bearer " + new string('1', 48)),
+            ("merchant signature on reconciliation items", HttpMethod.Get, "/admin/v1/reconciliation-items", Good()),
         })
         {
             cases.Add(new Case("operator: " + name, () => Send(method, path, method == HttpMethod.Get ? null : "{}"u8.ToArray(), token), 401, "OPERATOR_UNAUTHORIZED"));
@@ -536,6 +539,36 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
         }
         return cases;
     }
+
+    // ---------------------------------------------------------------- operator requests that cannot be served
+
+    private List<Case> OperatorRequests()
+    {
+        var cases = new List<Case>();
+        var token = "Bearer " + fixture.Secrets.OperatorToken;
+        void Add(string name, HttpMethod method, string path, int status, string code) =>
+            cases.Add(new Case("operator: " + name, () => Send(method, path, method == HttpMethod.Get ? null : [], token), status, code));
+        var run = $"/admin/v1/reconciliations/mock/{PaymentFixture.MockAccountId}";
+        foreach (var day in new[] { "2026-02-30", "26-11-2026", "2026-1-1", "20261126", "2999-01-01", "1999-12-31", "%E6%97%A5", "2026-11-26T00:00", "0000-00-00" })
+        {
+            Add($"reconcile day {day}", HttpMethod.Post, $"{run}/{day}", 400, "VALIDATION_FAILED");
+        }
+        Add("reconcile upper-case channel", HttpMethod.Post, "/admin/v1/reconciliations/MOCK/mock-acc-1/2026-01-01", 400, "VALIDATION_FAILED");
+        Add("reconcile account with a space", HttpMethod.Post, "/admin/v1/reconciliations/mock/acc%20x/2026-01-01", 400, "VALIDATION_FAILED");
+        Add("reconcile 65-character account", HttpMethod.Post, $"/admin/v1/reconciliations/mock/{new string('a', 65)}/2026-01-01", 400, "VALIDATION_FAILED");
+        Add("reconcile unknown account", HttpMethod.Post, "/admin/v1/reconciliations/mock/never-configured/2026-01-01", 422, "CHANNEL_ACCOUNT_NOT_FOUND");
+        Add("reconcile unknown channel", HttpMethod.Post, "/admin/v1/reconciliations/nochannel/acc/2026-01-01", 422, "CHANNEL_ACCOUNT_NOT_FOUND");
+        Add("report of a day never reconciled", HttpMethod.Get, $"{run}/2001-01-01", 404, "RECONCILIATION_NOT_FOUND");
+        foreach (var query in new[] { "limit=0", "limit=201", "limit=-1", "code=lower_case", "code=DROP%20TABLE", "before=0", "before=-5", "channel=BAD", "account_id=a%20b" })
+        {
+            Add($"reconciliation items {query}", HttpMethod.Get, "/admin/v1/reconciliation-items?" + query, 400, "VALIDATION_FAILED");
+        }
+        return cases;
+    }
+
+    [Fact]
+    public async Task OperatorRequestsThatCannotBeServed_Get4xxProblems_AndChangeNothing() =>
+        await AssertCorpusAsync(OperatorRequests(), 24, IsProblem);
 
     [Fact]
     public async Task UnknownAndForeignOrders_Get404Problems_AndChangeNothing() =>
