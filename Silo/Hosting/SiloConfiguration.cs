@@ -1,4 +1,3 @@
-using PayGateway.Reconciliation;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,8 +60,7 @@ public static class SiloConfiguration
             o.ConnectionString = connectionString;
         });
         silo.AddDashboard();
-        silo.AddStartupTask<SupervisionStartup>();
-        silo.AddStartupTask<ReconciliationStartup>();
+        silo.AddStartupTask<ReminderStartup>();
         // Per-silo caches of merchant apps and channel accounts hear about changes through this service.
         silo.AddGrainService<SiloCacheService>();
         silo.AddIncomingGrainCallFilter<StorageFaultFilter>();

@@ -5,11 +5,13 @@
 # machine), 3 silo processes, the API host, the channel simulator and a webhook receiver; seeds a channel account
 # and an app through the admin API; then a load driver creates and pays REL_ORDERS orders (default 1,000) while
 # this script
+#   - stops one silo gracefully (SIGTERM) at 15 % and starts it again          (scenario 1, graceful variant)
 #   - kills one silo with kill -9 at 30 % and starts it again at 40 %          (scenario 1, crash and restart)
 #   - stops MariaDB (mariadb-admin shutdown) at 50 % (once that silo has joined) and starts it again
 #   - stops all three silos gracefully at 70 % (5 s after MariaDB is back) and starts them again (scenario 14)
 # Clients retry failed calls with the same out_trade_no. Afterwards the invariant checker (I1–I6) runs over
-# storage, the simulator's records, the webhook receiver's records and what the clients saw; the script prints
+# storage, the simulator's records, the webhook receiver's records and what the clients saw, and the day's channel
+# statements are reconciled against the gateway (scenario 16: nothing may be left open); the script prints
 # the figures and exits non-zero on any violation. Last line: "reliability: N passed, N failed".
 #
 # Environment: REL_ORDERS (1000), REL_CONCURRENCY (12), REL_PORT_BASE (5380: API, +1 simulator, +2 webhooks),
@@ -171,14 +173,33 @@ driver load --api "$api_url" --sim "$sim_url" --app rel_app --secret "$app_secre
 load_pid=$!
 pids+=("$load_pid")
 
-kills=0; silo_restarts=0; db_restarts=0; cluster_restarts=0
-open_at_kill=-; open_at_db=-; open_at_cluster=-
-stage=kill
+kills=0; silo_restarts=0; db_restarts=0; cluster_restarts=0; graceful_stops=0
+open_at_kill=-; open_at_db=-; open_at_cluster=-; open_at_graceful=-; graceful_seconds=-
+graceful_at=$(date +%s)
+stage=graceful
 while kill -0 "$load_pid" 2>/dev/null; do
   done_count=$(cat "$progress" 2>/dev/null)
   [[ "$done_count" =~ ^[0-9]+$ ]] || { sleep 0.1; continue; } # the driver is rewriting the file
   case "$stage" in
-    kill) if [ "$done_count" -ge $((orders * 30 / 100)) ]; then
+    # Scenario 1's graceful variant: one silo stopped with SIGTERM (it hands its activations over and leaves the
+    # cluster), then started again.
+    graceful) if [ "$done_count" -ge $((orders * 15 / 100)) ]; then
+        open_at_graceful=$(open_orders)
+        log "scenario 1 (graceful): SIGTERM to silo 3 at $done_count/$orders orders done ($open_at_graceful orders open)"
+        stop_started=$(date +%s)
+        kill -TERM "$(cat "$state/silo3.pid")" 2>/dev/null
+        for _ in $(seq 1 60); do kill -0 "$(cat "$state/silo3.pid")" 2>/dev/null || break; sleep 0.5; done
+        kill -0 "$(cat "$state/silo3.pid")" 2>/dev/null && fail "silo 3 did not stop within 30 s of SIGTERM"
+        graceful_seconds=$(($(date +%s) - stop_started))
+        graceful_stops=$((graceful_stops + 1))
+        start_silo 3
+        graceful_at=$(date +%s)
+        log "scenario 1 (graceful): silo 3 stopped in ${graceful_seconds} s and started again"
+        stage=kill
+      fi ;;
+    # The kill waits until the gracefully restarted silo has joined, so no more than one silo is ever missing.
+    kill) if [ "$done_count" -ge $((orders * 30 / 100)) ] &&
+          { [ "$(sql "SELECT COUNT(*) FROM OrleansMembershipTable WHERE Status = 3")" = 3 ] || [ $(($(date +%s) - graceful_at)) -gt 60 ]; }; then
         open_at_kill=$(open_orders)
         kill -9 "$(cat "$state/silo2.pid")" && kills=$((kills + 1))
         log "scenario 1: kill -9 silo 2 at $done_count/$orders orders done ($open_at_kill orders open in storage)"
@@ -247,6 +268,7 @@ reconcile_status=${PIPESTATUS[0]}
 cat <<FIGURES | tee "$state/figures.txt"
 
 reliability run $run_id: $orders orders, 3 silos, $(( $(date +%s) - started_at )) s in all
+  graceful silo stops (scenario 1)   $graceful_stops   (orders open at the SIGTERM: $open_at_graceful; stopped in $graceful_seconds s; restarted)
   silo kill -9 (scenario 1)          $kills   (orders open at the kill: $open_at_kill; silo restarted: $silo_restarts)
   MariaDB restarts                   $db_restarts   (orders open at the shutdown: $open_at_db)
   full cluster restarts (sc. 14)     $cluster_restarts   (orders open at the stop: $open_at_cluster)
