@@ -37,26 +37,17 @@ public static class OrderSearch
             return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "before must be an order id (the next_cursor of a previous page).");
         }
 
-        var where = new List<string>();
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = new MySqlCommand { Connection = connection };
-        void Filter(string clause, string name, object? value)
-        {
-            if (value is not null)
-            {
-                where.Add(clause);
-                command.Parameters.AddWithValue(name, value);
-            }
-        }
-        Filter("app_id = @app_id", "@app_id", appId);
-        Filter("status = @status", "@status", status);
-        Filter("out_trade_no = @out_trade_no", "@out_trade_no", outTradeNo);
-        Filter("order_id < @before", "@before", before);
+        var filters = new SearchFilters(command)
+            .Add("app_id = @app_id", "@app_id", appId)
+            .Add("status = @status", "@status", status)
+            .Add("out_trade_no = @out_trade_no", "@out_trade_no", outTradeNo)
+            .Add("order_id < @before", "@before", before);
         command.Parameters.AddWithValue("@limit", limit + 1);
         command.CommandText =
             "SELECT order_id, app_id, out_trade_no, status, amount, currency, channel, account_id, method, channel_trade_no, created_at, updated_at, paid_at " +
-            "FROM paygw_order" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
-            " ORDER BY order_id DESC LIMIT @limit";
+            "FROM paygw_order" + filters.Where + " ORDER BY order_id DESC LIMIT @limit";
 
         var rows = new List<OrderSummaryResponse>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -66,11 +57,9 @@ public static class OrderSearch
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt64(4),
                 reader.GetString(5), reader.GetString(6), reader.GetString(7), reader.GetString(8),
                 reader.IsDBNull(9) ? null : reader.GetString(9),
-                Utc(reader.GetDateTime(10)), Utc(reader.GetDateTime(11)), reader.IsDBNull(12) ? null : Utc(reader.GetDateTime(12))));
+                SearchFilters.Utc(reader.GetDateTime(10)), SearchFilters.Utc(reader.GetDateTime(11)), reader.IsDBNull(12) ? null : SearchFilters.Utc(reader.GetDateTime(12))));
         }
         var next = rows.Count > limit ? rows[limit - 1].OrderId : null;
         return TypedResults.Ok(new OrderSearchResponse(rows.Take(limit).ToList(), next));
     }
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

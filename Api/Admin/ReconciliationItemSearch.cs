@@ -43,25 +43,18 @@ public static class ReconciliationItemSearch
             return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "before must be an item id (the next_cursor of a previous page).");
         }
 
-        var where = new List<string> { open ? "resolved_at IS NULL" : "resolved_at IS NOT NULL" };
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = new MySqlCommand { Connection = connection };
-        void Filter(string clause, string name, object? value)
-        {
-            if (value is not null)
-            {
-                where.Add(clause);
-                command.Parameters.AddWithValue(name, value);
-            }
-        }
-        Filter("code = @code", "@code", code);
-        Filter("channel = @channel", "@channel", channel);
-        Filter("account_id = @account", "@account", accountId);
-        Filter("id < @before", "@before", before);
+        var filters = new SearchFilters(command)
+            .Always(open ? "resolved_at IS NULL" : "resolved_at IS NOT NULL")
+            .Add("code = @code", "@code", code)
+            .Add("channel = @channel", "@channel", channel)
+            .Add("account_id = @account", "@account", accountId)
+            .Add("id < @before", "@before", before);
         command.Parameters.AddWithValue("@limit", limit + 1);
         command.CommandText =
             "SELECT id, channel, account_id, bill_date, code, order_id, refund_id, channel_amount, gateway_amount, currency, gateway_status, action, detail, found_at, resolved_at " +
-            "FROM paygw_recon_item WHERE " + string.Join(" AND ", where) + " ORDER BY id DESC LIMIT @limit";
+            "FROM paygw_recon_item" + filters.Where + " ORDER BY id DESC LIMIT @limit";
 
         var rows = new List<ReconciliationItemRow>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -73,11 +66,9 @@ public static class ReconciliationItemSearch
                 reader.GetString(4), reader.GetString(5), reader.GetString(6) is { Length: > 0 } refund ? refund : null,
                 reader.IsDBNull(7) ? null : reader.GetInt64(7), reader.IsDBNull(8) ? null : reader.GetInt64(8),
                 reader.IsDBNull(9) ? null : reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10),
-                reader.GetString(11), reader.GetString(12), Utc(reader.GetDateTime(13)), reader.IsDBNull(14) ? null : Utc(reader.GetDateTime(14))));
+                reader.GetString(11), reader.GetString(12), SearchFilters.Utc(reader.GetDateTime(13)), reader.IsDBNull(14) ? null : SearchFilters.Utc(reader.GetDateTime(14))));
         }
         var next = rows.Count > limit ? rows[limit - 1].Id : (long?)null;
         return TypedResults.Ok(new ReconciliationItemSearchResponse([.. rows.Take(limit)], next));
     }
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 }

@@ -89,28 +89,20 @@ public class PaymentFixture : GatewayFixture
         NewOrder($"{tag}-{Guid.NewGuid():N}", amount, method, authCode, new Uri(Webhooks.Url, tag).ToString());
 
     /// <summary>A mock-channel callback signed with the simulator merchant's real key, for scenarios the simulator does not stage.</summary>
-    public async Task<HttpResponseMessage> PostMockCallbackAsync(HttpClient client, string datacenter, string accountId, string orderId, string status, long amount, string currency = "CNY")
+    public Task<HttpResponseMessage> PostMockCallbackAsync(HttpClient client, string datacenter, string accountId, string orderId, string status, long amount, string currency = "CNY") =>
+        PostSignedMockCallbackAsync(client, datacenter, accountId,
+            $$"""{"event_id":"evt_manual_{{Guid.NewGuid():N}}","out_trade_no":"{{orderId}}","trade_no":"MT-manual","status":"{{status}}","amount":{{amount}},"currency":"{{currency}}","merchant_id":"{{MockMerchantId}}","paid_at":"{{DateTimeOffset.UtcNow:O}}"}""");
+
+    /// <summary>A mock-channel refund callback signed with the simulator merchant's real key: a channel reporting a refund as the test says.</summary>
+    public Task<HttpResponseMessage> PostMockRefundCallbackAsync(HttpClient client, string orderId, string refundId, string status, long amount, string currency = "CNY") =>
+        PostSignedMockCallbackAsync(client, DatacenterCode, MockAccountId,
+            $$"""{"type":"refund","event_id":"evt_manual_{{Guid.NewGuid():N}}","out_refund_no":"{{refundId}}","refund_no":"MR-manual","out_trade_no":"{{orderId}}","merchant_id":"{{MockMerchantId}}","amount":{{amount}},"currency":"{{currency}}","status":"{{status}}","succeeded_at":"{{DateTimeOffset.UtcNow:O}}"}""");
+
+    private async Task<HttpResponseMessage> PostSignedMockCallbackAsync(HttpClient client, string datacenter, string accountId, string body)
     {
-        var body = $$"""{"event_id":"evt_manual_{{Guid.NewGuid():N}}","out_trade_no":"{{orderId}}","trade_no":"MT-manual","status":"{{status}}","amount":{{amount}},"currency":"{{currency}}","merchant_id":"{{MockMerchantId}}","paid_at":"{{DateTimeOffset.UtcNow:O}}"}""";
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(MockKey), Encoding.UTF8.GetBytes($"{timestamp}\n{body}")));
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/callbacks/{datacenter}/mock/{accountId}")
-        {
-            Content = new StringContent(body, Encoding.UTF8, new System.Net.Http.Headers.MediaTypeHeaderValue("application/json")),
-        };
-        request.Headers.Add("Mock-Merchant-Id", MockMerchantId);
-        request.Headers.Add("Mock-Timestamp", timestamp);
-        request.Headers.Add("Mock-Signature", signature);
-        return await client.SendAsync(request);
-    }
-
-    /// <summary>A mock-channel refund callback signed with the simulator merchant's real key: a channel reporting a refund as the test says.</summary>
-    public async Task<HttpResponseMessage> PostMockRefundCallbackAsync(HttpClient client, string orderId, string refundId, string status, long amount, string currency = "CNY")
-    {
-        var body = $$"""{"type":"refund","event_id":"evt_manual_{{Guid.NewGuid():N}}","out_refund_no":"{{refundId}}","refund_no":"MR-manual","out_trade_no":"{{orderId}}","merchant_id":"{{MockMerchantId}}","amount":{{amount}},"currency":"{{currency}}","status":"{{status}}","succeeded_at":"{{DateTimeOffset.UtcNow:O}}"}""";
-        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(MockKey), Encoding.UTF8.GetBytes($"{timestamp}\n{body}")));
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/callbacks/{DatacenterCode}/mock/{MockAccountId}")
         {
             Content = new StringContent(body, Encoding.UTF8, new System.Net.Http.Headers.MediaTypeHeaderValue("application/json")),
         };
