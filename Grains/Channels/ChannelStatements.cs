@@ -28,7 +28,14 @@ public sealed record StatementLine(
     string Currency,
     string? Fee,
     DateTimeOffset? OccurredAt,
-    string? ChannelStatus);
+    string? ChannelStatus)
+{
+    /// <summary>The status a statement writes for a refund that is done (WeChat Pay's 退款状态 <c>SUCCESS</c>).</summary>
+    public const string DoneStatus = "SUCCESS";
+
+    /// <summary>Whether the line records money that has moved: every payment line, and refund lines with no status or <see cref="DoneStatus"/>.</summary>
+    public bool IsDone => ChannelStatus is null or DoneStatus;
+}
 
 /// <summary>Whether the channel could give the day's statement.</summary>
 public enum StatementAvailability

@@ -104,11 +104,11 @@ public sealed class ReconciliationGrain(
             foreach (var candidate in group)
             {
                 var item = items[candidate.ItemIndex];
-                var agrees = candidate.RefundId is null
-                    ? order?.Status == OrderStatus.Succeeded
-                    : order?.Refunds.FirstOrDefault(r => r.RefundId == candidate.RefundId)?.Status == FundsStatus.Succeeded;
-                items[candidate.ItemIndex] = agrees
-                    ? item with { Action = ReconciliationActions.Healed, GatewayStatus = "succeeded", Detail = item.Detail + " The channel's query confirmed it; the gateway followed." }
+                var status = candidate.RefundId is null
+                    ? order?.Status.ToWire()
+                    : order?.Refunds.FirstOrDefault(r => r.RefundId == candidate.RefundId)?.Status.ToWire();
+                items[candidate.ItemIndex] = status == FundsStatus.Succeeded.ToWire()
+                    ? item with { Action = ReconciliationActions.Healed, GatewayStatus = status, Detail = item.Detail + " The channel's query confirmed it; the gateway followed." }
                     : item with { Detail = item.Detail + " The channel's query did not confirm it." };
             }
         }

@@ -21,10 +21,6 @@ public sealed record Comparison(
 /// </summary>
 public static class ReconciliationMatcher
 {
-    private const string Succeeded = "succeeded";
-    private const string Pending = "pending";
-    private const string Unknown = "unknown";
-
     public static Comparison Compare(string channel, string accountId, IReadOnlyList<StatementLine> lines, GatewaySide gateway)
     {
         var items = ImmutableArray.CreateBuilder<ReconciliationItem>();
@@ -53,18 +49,18 @@ public static class ReconciliationMatcher
                 items.Add(Item(ReconciliationCodes.PaymentAmountMismatch, line, order,
                     $"The statement shows {line.Amount} {line.Currency}; the order is {order.Amount} {order.Currency}."));
             }
-            else if (order.Status == Succeeded)
+            else if (order.Status == OrderStatus.Succeeded)
             {
                 matched++;
             }
-            else if (order.Status is Pending or Unknown)
+            else if (!order.Status.IsFinal())
             {
                 heal.Add(new HealCandidate(items.Count, order.OrderId, null));
                 items.Add(Item(ReconciliationCodes.PaymentNotSucceededInGateway, line, order, "The statement shows this payment done; the order is still open."));
             }
             else
             {
-                items.Add(Item(ReconciliationCodes.PaymentOnFinalOrder, line, order, $"The statement shows this payment done; the order is {order.Status}, which is final."));
+                items.Add(Item(ReconciliationCodes.PaymentOnFinalOrder, line, order, $"The statement shows this payment done; the order is {order.Status.ToWire()}, which is final."));
             }
         }
 
@@ -75,7 +71,6 @@ public static class ReconciliationMatcher
             {
                 continue;
             }
-            var channelDone = line.ChannelStatus is null or "SUCCESS";
             if (!gateway.RefundsById.TryGetValue(refundId, out var refund))
             {
                 items.Add(RefundItem(ReconciliationCodes.RefundMissingInGateway, line, null, "The gateway has no refund with this id."));
@@ -86,12 +81,12 @@ public static class ReconciliationMatcher
                 items.Add(RefundItem(ReconciliationCodes.RefundAmountMismatch, line, refund,
                     $"The statement shows {line.Amount} {line.Currency} for order {line.OrderId}; the refund is {refund.Amount} {refund.Currency} of order {refund.OrderId}."));
             }
-            else if (!channelDone || refund.Status == Succeeded)
+            else if (!line.IsDone || refund.Status == FundsStatus.Succeeded)
             {
                 // Done on both sides, or still in progress at the channel (a WeChat Pay line is written at acceptance).
                 matched++;
             }
-            else if (refund.Status is Pending or Unknown)
+            else if (!refund.Status.IsFinal())
             {
                 heal.Add(new HealCandidate(items.Count, refund.OrderId, refund.RefundId));
                 items.Add(RefundItem(ReconciliationCodes.RefundNotSucceededInGateway, line, refund, "The statement shows this refund done; the gateway's refund is still open."));
@@ -106,25 +101,25 @@ public static class ReconciliationMatcher
         foreach (var order in gateway.PaidThatDay.Where(o => !paymentsSeen.Contains(o.OrderId)))
         {
             items.Add(new ReconciliationItem(ReconciliationCodes.PaymentMissingOnChannel, order.OrderId, null, null, order.Amount, order.Currency,
-                order.Status, ReconciliationActions.Reported, "The gateway has this payment that day; the statement does not list it."));
+                order.Status.ToWire(), ReconciliationActions.Reported, "The gateway has this payment that day; the statement does not list it."));
         }
         foreach (var refund in gateway.RefundedThatDay.Where(r => !refundsSeen.Contains(r.RefundId)))
         {
             items.Add(new ReconciliationItem(ReconciliationCodes.RefundMissingOnChannel, refund.OrderId, refund.RefundId, null, refund.Amount, refund.Currency,
-                refund.Status, ReconciliationActions.Reported, "The gateway has this refund that day; the statement does not list it."));
+                refund.Status.ToWire(), ReconciliationActions.Reported, "The gateway has this refund that day; the statement does not list it."));
         }
 
         return new Comparison(items.ToImmutable(), heal.ToImmutable(), matched,
             Totals(lines.Where(l => l.Kind == StatementLineKind.Payment).Select(l => (l.Currency, l.Amount)),
-                lines.Where(l => l.Kind == StatementLineKind.Refund && (l.ChannelStatus is null or "SUCCESS")).Select(l => (l.Currency, l.Amount))),
+                lines.Where(l => l.Kind == StatementLineKind.Refund && l.IsDone).Select(l => (l.Currency, l.Amount))),
             Totals(gateway.PaidThatDay.Select(o => (o.Currency, o.Amount)), gateway.RefundedThatDay.Select(r => (r.Currency, r.Amount))));
     }
 
     private static ReconciliationItem Item(string code, StatementLine line, GatewayOrderRecord? order, string detail) =>
-        new(code, line.OrderId, null, line.Amount, order?.Amount, line.Currency, order?.Status, ReconciliationActions.Reported, detail);
+        new(code, line.OrderId, null, line.Amount, order?.Amount, line.Currency, order?.Status.ToWire(), ReconciliationActions.Reported, detail);
 
     private static ReconciliationItem RefundItem(string code, StatementLine line, GatewayRefundRecord? refund, string detail) =>
-        new(code, line.OrderId, line.RefundId, line.Amount, refund?.Amount, line.Currency, refund?.Status, ReconciliationActions.Reported, detail);
+        new(code, line.OrderId, line.RefundId, line.Amount, refund?.Amount, line.Currency, refund?.Status.ToWire(), ReconciliationActions.Reported, detail);
 
     private static ImmutableArray<ReconciliationTotals> Totals(IEnumerable<(string Currency, long Amount)> payments, IEnumerable<(string Currency, long Amount)> refunds)
     {

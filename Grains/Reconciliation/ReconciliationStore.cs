@@ -196,7 +196,7 @@ public sealed class ReconciliationStore(string connectionString)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            orders.Add(new GatewayOrderRecord(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
+            orders.Add(new GatewayOrderRecord(reader.GetString(0), OrderStatusRules.FromWire(reader.GetString(1)), reader.GetInt64(2), reader.GetString(3), reader.GetString(4), reader.GetString(5)));
         }
         return orders;
     }
@@ -209,7 +209,7 @@ public sealed class ReconciliationStore(string connectionString)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            refunds.Add(new GatewayRefundRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetString(4),
+            refunds.Add(new GatewayRefundRecord(reader.GetString(0), reader.GetString(1), FundsStatusRules.FromWire(reader.GetString(2)), reader.GetInt64(3), reader.GetString(4),
                 reader.GetString(5), reader.GetString(6)));
         }
         return refunds;

@@ -13,10 +13,8 @@ public sealed partial class AlipayChannel : IStatementChannel
     private const string BillNotExist = "isp.bill_not_exist";
     private const string EmptyBillFileCode = "EMPTY_DATA_WITH_BILL_FILE";
 
-    private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
-
     /// <summary>Alipay cuts its days at midnight Beijing time, and China has no daylight saving.</summary>
-    public TimeSpan StatementDayOffset => BeijingOffset;
+    public TimeSpan StatementDayOffset => ChinaStandardTime.Offset;
 
     public async Task<ChannelStatement> DownloadStatementAsync(ChannelAccount account, DateOnly billDate, CancellationToken cancellationToken)
     {
@@ -65,7 +63,7 @@ public sealed partial class AlipayChannel : IStatementChannel
         }
 
         // Alipay files a row by its 完成时间; a row outside the day asked for means this is not that day's file.
-        var from = new DateTimeOffset(billDate.ToDateTime(TimeOnly.MinValue), BeijingOffset);
+        var from = new DateTimeOffset(billDate.ToDateTime(TimeOnly.MinValue), ChinaStandardTime.Offset);
         var until = from.AddDays(1);
         if (statement.Lines.FirstOrDefault(l => l.OccurredAt is not { } at || at < from || at >= until) is { } stray)
         {

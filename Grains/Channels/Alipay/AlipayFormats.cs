@@ -12,7 +12,6 @@ public static class AlipayFormats
     private const string Cny = "CNY";
 
     // Alipay timestamps are Beijing time without an offset; China has no daylight saving, so a fixed offset is exact.
-    private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
 
     /// <summary>Minor units (fen) to Alipay's yuan string with two decimals: 1 → <c>0.01</c>.</summary>
     public static string ToYuan(long fen) =>
@@ -28,7 +27,7 @@ public static class AlipayFormats
     }
 
     public static string ToBeijingTime(DateTimeOffset instant) =>
-        instant.ToOffset(BeijingOffset).ToString(TimeFormat, CultureInfo.InvariantCulture);
+        instant.ToOffset(ChinaStandardTime.Offset).ToString(TimeFormat, CultureInfo.InvariantCulture);
 
     public static bool TryParseBeijingTime(string? text, [NotNullWhen(true)] out DateTimeOffset? instant)
     {
@@ -38,7 +37,7 @@ public static class AlipayFormats
             return false;
         }
 
-        instant = new DateTimeOffset(local, BeijingOffset);
+        instant = new DateTimeOffset(local, ChinaStandardTime.Offset);
         return true;
     }
 }

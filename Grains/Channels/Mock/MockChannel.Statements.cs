@@ -6,7 +6,7 @@ namespace PayGateway.Channels.Mock;
 public sealed partial class MockChannel : IStatementChannel
 {
     /// <summary>The mock cuts its statement days at midnight Beijing time, like Alipay and WeChat Pay.</summary>
-    public TimeSpan StatementDayOffset => TimeSpan.FromHours(8);
+    public TimeSpan StatementDayOffset => ChinaStandardTime.Offset;
 
     public async Task<ChannelStatement> DownloadStatementAsync(ChannelAccount account, DateOnly billDate, CancellationToken cancellationToken)
     {

@@ -47,7 +47,6 @@ public static class WeChatPayBillParser
         ("申请退款总金额", RequestedRefundAmount),
     ];
 
-    private static readonly TimeSpan BeijingOffset = TimeSpan.FromHours(8);
 
     /// <summary>Reads, interprets and checks a bill: Ready with its lines, or Unknown naming the first problem.</summary>
     public static ChannelStatement Parse(ReadOnlySpan<byte> csv)
@@ -243,7 +242,7 @@ public static class WeChatPayBillParser
             return false;
         }
 
-        at = new DateTimeOffset(local, BeijingOffset);
+        at = new DateTimeOffset(local, ChinaStandardTime.Offset);
         return true;
     }
 }

@@ -11,7 +11,7 @@ public sealed partial class WeChatPayChannel : IStatementChannel
     private const string TradeBillPath = "/v3/bill/tradebill";
 
     /// <summary>WeChat cuts bill days at midnight Beijing time.</summary>
-    public TimeSpan StatementDayOffset => ChinaStandardTime;
+    public TimeSpan StatementDayOffset => ChinaStandardTime.Offset;
 
     /// <summary>A refund row is written when WeChat accepts the refund, and dated by that (交易时间 of the REFUND row).</summary>
     public bool DatesRefundsByAcceptance => true;
@@ -61,7 +61,7 @@ public sealed partial class WeChatPayChannel : IStatementChannel
         {
             // "No trade that day" is only final once the day is over: asked during the day (or for a later one), it
             // says nothing about trades still to come.
-            var today = DateOnly.FromDateTime(_timeProvider.GetUtcNow().ToOffset(ChinaStandardTime).DateTime);
+            var today = DateOnly.FromDateTime(_timeProvider.GetUtcNow().ToOffset(ChinaStandardTime.Offset).DateTime);
             return billDate < today
                 ? ChannelStatement.Ready([])
                 : ChannelStatement.NotReady(code, message ?? "The day is not over.");

@@ -47,7 +47,6 @@ public sealed partial class WeChatPayChannel : IPaymentChannel, IRefundChannel, 
     /// <summary>WeChat's limit for <c>description</c>.</summary>
     private const int MaxDescriptionLength = 127;
 
-    private static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
 
     private readonly WeChatPayApiClient _api;
     private readonly WeChatPayRefunds _refunds;
@@ -285,7 +284,7 @@ public sealed partial class WeChatPayChannel : IPaymentChannel, IRefundChannel, 
             ["mchid"] = merchant.MchId,
             ["description"] = description,
             ["out_trade_no"] = request.OrderId,
-            ["time_expire"] = request.ExpiresAt.ToOffset(ChinaStandardTime).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+            ["time_expire"] = request.ExpiresAt.ToOffset(ChinaStandardTime.Offset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
             ["notify_url"] = merchant.Account.NotifyUrl.AbsoluteUri,
             ["amount"] = new JsonObject { ["total"] = request.Amount, ["currency"] = "CNY" },
         };

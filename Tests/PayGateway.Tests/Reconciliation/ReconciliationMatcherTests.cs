@@ -15,9 +15,11 @@ public sealed class ReconciliationMatcherTests
     private static StatementLine Refund(string orderId, string refundId, long amount, string? status = null) =>
         new(StatementLineKind.Refund, orderId, refundId, "T" + orderId, "RN" + refundId, amount, "CNY", "0", null, status);
 
-    private static GatewayOrderRecord Order(string id, string status, long amount, string account = Account) => new(id, status, amount, "CNY", Channel, account);
+    private static GatewayOrderRecord Order(string id, string status, long amount, string account = Account) =>
+        new(id, OrderStatusRules.FromWire(status), amount, "CNY", Channel, account);
 
-    private static GatewayRefundRecord GatewayRefund(string id, string orderId, string status, long amount) => new(id, orderId, status, amount, "CNY", Channel, Account);
+    private static GatewayRefundRecord GatewayRefund(string id, string orderId, string status, long amount) =>
+        new(id, orderId, FundsStatusRules.FromWire(status), amount, "CNY", Channel, Account);
 
     private static Comparison Compare(IReadOnlyList<StatementLine> lines, IEnumerable<GatewayOrderRecord>? orders = null, IEnumerable<GatewayRefundRecord>? refunds = null,
         IReadOnlyList<GatewayOrderRecord>? paidThatDay = null, IReadOnlyList<GatewayRefundRecord>? refundedThatDay = null) =>
