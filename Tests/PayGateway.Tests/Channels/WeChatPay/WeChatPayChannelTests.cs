@@ -13,44 +13,22 @@ namespace PayGateway.Tests.Channels.WeChatPay;
 
 public sealed class WeChatPayChannelTests : IDisposable
 {
-    public const string MchId = "1230000109";
-    public const string AppId = "wxd678efh567hg6787";
-    public const string MerchantSerial = "F5765756002FDD77";
+    public const string MchId = WeChatPayAdapterRig.MchId;
+    public const string AppId = WeChatPayAdapterRig.AppId;
+    public const string MerchantSerial = WeChatPayAdapterRig.MerchantSerial;
 
-    private static readonly DateTimeOffset Start = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Start = WeChatPayAdapterRig.Start;
 
-    private readonly FakeTimeProvider _time = new(Start);
-    private readonly WeChatPayTestPlatform _platform = new([0xA1, 0xB2, 0xC3, 0xD4], Start.AddDays(-30), Start.AddYears(2));
-    private readonly RSA _merchantPublicKey;
-    private readonly FakeWeChatPayServer _server;
-    private readonly WeChatPayChannel _channel;
-    private readonly ChannelAccount _account;
+    private readonly WeChatPayAdapterRig _rig = new([0xA1, 0xB2, 0xC3, 0xD4]);
 
-    public WeChatPayChannelTests()
-    {
-        using var merchantCert = WeChatPayVectors.Certificate("keys/go-test-cert-F5765756002FDD77.pem");
-        _merchantPublicKey = merchantCert.GetRSAPublicKey()!;
-        _server = new FakeWeChatPayServer(_merchantPublicKey, _platform, _time.GetUtcNow);
-        _channel = new WeChatPayChannel(_server, _time, NullLogger<WeChatPayChannel>.Instance);
-        _account = new ChannelAccount(
-            "wechatpay",
-            "acc-1",
-            new Uri("https://wechat.test/"),
-            new Dictionary<string, string> { ["mchid"] = MchId, ["appid"] = AppId, ["serial_no"] = MerchantSerial },
-            new Dictionary<string, string>
-            {
-                ["private_key"] = WeChatPayVectors.Text("keys/go-test-merchant-private-key.pem"),
-                ["apiv3_key"] = WeChatPayTestPlatform.ApiV3Key,
-            },
-            new Uri("https://gateway.test/callbacks/wechatpay/acc-1"));
-    }
+    private FakeTimeProvider _time => _rig.Time;
+    private WeChatPayTestPlatform _platform => _rig.Platform;
+    private RSA _merchantPublicKey => _rig.MerchantPublicKey;
+    private FakeWeChatPayServer _server => _rig.Server;
+    private WeChatPayChannel _channel => _rig.Channel;
+    private ChannelAccount _account => _rig.Account;
 
-    public void Dispose()
-    {
-        _platform.Dispose();
-        _merchantPublicKey.Dispose();
-        _server.Dispose();
-    }
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public void Contract_NameAndMethods()

@@ -23,40 +23,16 @@ public sealed class WeChatPayFundsChannelTests : IDisposable
     private const string TransferId = "T20261126125300123AA01000";
     private const string OpenId = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o";
 
-    private static readonly DateTimeOffset Start = new(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Start = WeChatPayAdapterRig.Start;
 
-    private readonly FakeTimeProvider _time = new(Start);
-    private readonly WeChatPayTestPlatform _platform = new([0xA1, 0xB2, 0xC3, 0xD5], Start.AddDays(-30), Start.AddYears(2));
-    private readonly RSA _merchantPublicKey;
-    private readonly FakeWeChatPayServer _server;
-    private readonly WeChatPayChannel _channel;
-    private readonly ChannelAccount _account;
+    private readonly WeChatPayAdapterRig _rig = new([0xA1, 0xB2, 0xC3, 0xD5]);
 
-    public WeChatPayFundsChannelTests()
-    {
-        using var merchantCert = WeChatPayVectors.Certificate("keys/go-test-cert-F5765756002FDD77.pem");
-        _merchantPublicKey = merchantCert.GetRSAPublicKey()!;
-        _server = new FakeWeChatPayServer(_merchantPublicKey, _platform, _time.GetUtcNow);
-        _channel = new WeChatPayChannel(_server, _time, NullLogger<WeChatPayChannel>.Instance);
-        _account = new ChannelAccount(
-            "wechatpay",
-            "acc-1",
-            new Uri("https://wechat.test/"),
-            new Dictionary<string, string> { ["mchid"] = MchId, ["appid"] = WeChatPayChannelTests.AppId, ["serial_no"] = WeChatPayChannelTests.MerchantSerial },
-            new Dictionary<string, string>
-            {
-                ["private_key"] = WeChatPayVectors.Text("keys/go-test-merchant-private-key.pem"),
-                ["apiv3_key"] = WeChatPayTestPlatform.ApiV3Key,
-            },
-            new Uri("https://gateway.test/callbacks/wechatpay/acc-1"));
-    }
+    private WeChatPayTestPlatform _platform => _rig.Platform;
+    private FakeWeChatPayServer _server => _rig.Server;
+    private WeChatPayChannel _channel => _rig.Channel;
+    private ChannelAccount _account => _rig.Account;
 
-    public void Dispose()
-    {
-        _platform.Dispose();
-        _merchantPublicKey.Dispose();
-        _server.Dispose();
-    }
+    public void Dispose() => _rig.Dispose();
 
     [Fact]
     public void Contract_PayeeTypesAndCurrencies()
