@@ -27,6 +27,8 @@ public static class ReconciliationCodes
     public const string RefundSucceededButFailedInGateway = "REFUND_SUCCEEDED_BUT_FAILED_IN_GATEWAY";
     /// <summary>The statement's refund amount or currency differs from the gateway's.</summary>
     public const string RefundAmountMismatch = "REFUND_AMOUNT_MISMATCH";
+    /// <summary>The statement lists the same refund twice.</summary>
+    public const string RefundListedTwice = "REFUND_LISTED_TWICE";
     /// <summary>The gateway has a succeeded refund that day that the statement does not list.</summary>
     public const string RefundMissingOnChannel = "REFUND_MISSING_ON_CHANNEL";
 }

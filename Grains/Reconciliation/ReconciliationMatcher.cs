@@ -69,6 +69,7 @@ public static class ReconciliationMatcher
             var refundId = line.RefundId!;
             if (!refundsSeen.Add(refundId))
             {
+                items.Add(RefundItem(ReconciliationCodes.RefundListedTwice, line, null, "The statement lists this refund more than once."));
                 continue;
             }
             if (!gateway.RefundsById.TryGetValue(refundId, out var refund))

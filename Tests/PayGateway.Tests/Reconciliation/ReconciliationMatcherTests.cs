@@ -95,6 +95,16 @@ public sealed class ReconciliationMatcherTests
         Assert.Equal(1, result.Matched);
     }
 
+    [Fact]
+    public void RefundListedTwice_ReportedOnceMatchedOnce()
+    {
+        var result = Compare([Refund("O1", "O1R001", 40), Refund("O1", "O1R001", 40)], refunds: [GatewayRefund("O1R001", "O1", "succeeded", 40)]);
+
+        var item = Assert.Single(result.Items);
+        Assert.Equal((ReconciliationCodes.RefundListedTwice, "O1R001"), (item.Code, item.RefundId));
+        Assert.Equal(1, result.Matched);
+    }
+
     [Theory]
     [InlineData("pending", null, ReconciliationCodes.RefundNotSucceededInGateway, true)]
     [InlineData("unknown", "SUCCESS", ReconciliationCodes.RefundNotSucceededInGateway, true)]
