@@ -65,14 +65,16 @@ public sealed class Report(BenchmarkOptions options, string database)
 
     public async Task StorageFootprintAsync(string connectionString)
     {
-        await Sql.ExecuteAsync(connectionString, "ANALYZE TABLE OrleansStorage, paygw_order");
+        await Sql.ExecuteAsync(connectionString, "ANALYZE TABLE OrleansStorage, paygw_projected_state, paygw_order");
         foreach (var row in await Sql.RowsAsync(connectionString,
-            "SELECT GrainTypeString, COUNT(*), AVG(LENGTH(PayloadBinary)), MAX(LENGTH(PayloadBinary)) FROM OrleansStorage GROUP BY GrainTypeString ORDER BY 2 DESC"))
+            "SELECT GrainTypeString, COUNT(*), AVG(LENGTH(PayloadBinary)), MAX(LENGTH(PayloadBinary)) FROM " +
+            "(SELECT GrainTypeString, PayloadBinary FROM OrleansStorage UNION ALL SELECT GrainTypeString, PayloadBinary FROM paygw_projected_state) s " +
+            "GROUP BY GrainTypeString ORDER BY 2 DESC"))
         {
             _notes.Add($"State rows `{row[0]}`: {row[1]:N0} rows, payload average {Convert.ToDouble(row[2], System.Globalization.CultureInfo.InvariantCulture):N0} B, max {row[3]:N0} B.");
         }
         foreach (var row in await Sql.RowsAsync(connectionString,
-            "SELECT table_name, table_rows, data_length, index_length FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('OrleansStorage', 'paygw_order')"))
+            "SELECT table_name, table_rows, data_length, index_length FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('OrleansStorage', 'paygw_projected_state', 'paygw_order')"))
         {
             var rows = Math.Max(1, Convert.ToInt64(row[1], System.Globalization.CultureInfo.InvariantCulture));
             _notes.Add($"Table `{row[0]}`: ~{rows:N0} rows, data {Convert.ToInt64(row[2], System.Globalization.CultureInfo.InvariantCulture) / rows:N0} B/row, indexes {Convert.ToInt64(row[3], System.Globalization.CultureInfo.InvariantCulture) / rows:N0} B/row (InnoDB estimates).");

@@ -93,7 +93,7 @@ public sealed class Prefill(string connectionString, string serviceId, byte[] or
             var ids = $"(SELECT CONCAT('P', LPAD(seq, 23, '0')) AS id FROM seq_{from}_to_{to}) s";
             await Sql.ExecuteAsync(connectionString,
                 $"""
-                INSERT INTO OrleansStorage (IdentityHash, ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString, PayloadBinary, Version, ModifiedOn)
+                INSERT INTO paygw_projected_state (IdentityHash, ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString, PayloadBinary, Version, ModifiedOn)
                 SELECT paygw_grain_identity(@svc, 'order', 0, 0, s.id), @svc, 'order', 0, 0, s.id,
                        CAST(JSON_SET(CONVERT(@tpl USING utf8mb4), '$.order_id', s.id, '$.out_trade_no', s.id, '$.app_id', 'bench_prefill',
                                      '$.status', 'pending', '$.next_check_at_ms', @next, '$.next_supervision_at_ms', @next) AS BINARY),

@@ -14,7 +14,7 @@ public sealed record ProjectedOrder(
     int StateVersion);
 
 /// <summary>
-/// One order grain's stored state (an <c>OrleansStorage</c> row with GrainTypeString 'order'), read from its JSON by
+/// One order grain's stored state (a <c>paygw_projected_state</c> row with GrainTypeString 'order'), read from its JSON by
 /// the stored field names. <see cref="ParseError"/> is set when the payload could not be read at all.
 /// </summary>
 public sealed record StoredOrder(

@@ -34,7 +34,7 @@ public static class GatewayStateReader
 
         var orders = new List<StoredOrder>();
         await using (var command = new MySqlCommand(
-            "SELECT GrainIdExtensionString, Version, PayloadBinary FROM OrleansStorage WHERE GrainTypeString = 'order'" +
+            "SELECT GrainIdExtensionString, Version, PayloadBinary FROM paygw_projected_state WHERE GrainTypeString = 'order'" +
             (serviceId is null ? "" : " AND ServiceId = @service"), connection, transaction))
         {
             if (serviceId is not null)
@@ -52,7 +52,7 @@ public static class GatewayStateReader
 
         var transfers = new List<StoredTransfer>();
         await using (var command = new MySqlCommand(
-            "SELECT PayloadBinary FROM OrleansStorage WHERE GrainTypeString = 'transfer' AND PayloadBinary IS NOT NULL" +
+            "SELECT PayloadBinary FROM paygw_projected_state WHERE GrainTypeString = 'transfer' AND PayloadBinary IS NOT NULL" +
             (serviceId is null ? "" : " AND ServiceId = @service"), connection, transaction))
         {
             if (serviceId is not null)
@@ -92,6 +92,7 @@ public static class GatewayStateReader
         {
             ("paygw_order", "SELECT order_id, status, amount, state_version, IFNULL(next_check_at, '') FROM paygw_order ORDER BY order_id"),
             ("OrleansStorage", "SELECT HEX(IdentityHash), GrainTypeString, Version, SHA2(IFNULL(PayloadBinary, ''), 256) FROM OrleansStorage ORDER BY IdentityHash"),
+            ("paygw_projected_state", "SELECT HEX(IdentityHash), GrainTypeString, Version, SHA2(IFNULL(PayloadBinary, ''), 256) FROM paygw_projected_state ORDER BY IdentityHash"),
             ("paygw_review_item", "SELECT id, kind, code, IFNULL(order_id, '') FROM paygw_review_item ORDER BY id"),
         })
         {

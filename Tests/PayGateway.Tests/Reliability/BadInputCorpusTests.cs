@@ -13,7 +13,7 @@ namespace PayGateway.Tests.Reliability;
 /// API and the channel callback endpoint. Every merchant/operator request must get a 4xx problem+json with a code;
 /// every callback must get the channel's own rejection (or a 4xx before any channel is involved); nothing may be
 /// a 5xx, and the stored orders and grain states must be byte-for-byte what they were before (row counts and
-/// checksums of <c>paygw_order</c> and <c>OrleansStorage</c>). The corpus runs inside a few test methods; each
+/// checksums of <c>paygw_order</c>, <c>OrleansStorage</c> and <c>paygw_projected_state</c>). The corpus runs inside a few test methods; each
 /// reports every case that misbehaved, not just the first.
 /// </summary>
 public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<BadInputCorpusTests.QuietFixture>, IAsyncLifetime

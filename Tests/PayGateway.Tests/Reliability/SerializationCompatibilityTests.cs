@@ -16,7 +16,7 @@ public sealed class SerializationCompatibilityTests(PaymentFixture fixture) : IC
     /// <summary>Writes a payload the way the storage provider does (same identity function, version 1), firing the projection triggers.</summary>
     private Task StoreAsPreviousVersionAsync(string orderId, string payload) => fixture.Database.ExecuteAsync(
         """
-        INSERT INTO OrleansStorage (IdentityHash, ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString, PayloadBinary, Version, ModifiedOn)
+        INSERT INTO paygw_projected_state (IdentityHash, ServiceId, GrainTypeString, GrainIdN0, GrainIdN1, GrainIdExtensionString, PayloadBinary, Version, ModifiedOn)
         VALUES (paygw_grain_identity(@service, 'order', 0, 0, @id), @service, 'order', 0, 0, @id, @payload, 1, UTC_TIMESTAMP(3))
         """, ("@service", fixture.ServiceId), ("@id", orderId), ("@payload", System.Text.Encoding.UTF8.GetBytes(payload)));
 
@@ -46,7 +46,7 @@ public sealed class SerializationCompatibilityTests(PaymentFixture fixture) : IC
         var resent = await fixture.Grains.GetGrain<IOrderGrain>(id).ResendNotificationAsync(eventId);
         Assert.Null(resent.Error);
         var rewritten = JsonNode.Parse(await fixture.Database.ScalarAsync<string>(
-            "SELECT CONVERT(PayloadBinary USING utf8mb4) FROM OrleansStorage WHERE GrainTypeString = 'order' AND GrainIdExtensionString = @id", ("@id", id)))!;
+            "SELECT CONVERT(PayloadBinary USING utf8mb4) FROM paygw_projected_state WHERE GrainTypeString = 'order' AND GrainIdExtensionString = @id", ("@id", id)))!;
         foreach (var field in stored.AsObject().Select(f => f.Key).Where(k => k is not ("notifications" or "updated_at_ms" or "next_check_at_ms")))
         {
             Assert.True(JsonNode.DeepEquals(stored[field], rewritten[field]), $"field '{field}' changed: {stored[field]?.ToJsonString()} → {rewritten[field]?.ToJsonString()}");

@@ -22,7 +22,7 @@ public sealed class StorageFaultTests(PaymentFixture fixture) : IClassFixture<Pa
         foreach (var (operation, timing) in new[] { ("insert", "INSERT"), ("update", "UPDATE") })
         {
             await fixture.Database.ExecuteAsync($"""
-                CREATE OR REPLACE TRIGGER test_fault_before_{operation} BEFORE {timing} ON OrleansStorage FOR EACH ROW
+                CREATE OR REPLACE TRIGGER test_fault_before_{operation} BEFORE {timing} ON paygw_projected_state FOR EACH ROW
                 BEGIN
                     IF NEW.GrainTypeString = 'order' AND EXISTS (SELECT 1 FROM test_fault
                         WHERE operation = '{operation}' AND out_trade_no = JSON_VALUE(CONVERT(NEW.PayloadBinary USING utf8mb4), '$.out_trade_no')) THEN
@@ -165,7 +165,7 @@ public sealed class StorageFaultTests(PaymentFixture fixture) : IClassFixture<Pa
         var before = await grain.GetAsync();
 
         // Another writer (a second activation during a membership change) moves the row's version on.
-        await fixture.Database.ExecuteAsync("UPDATE OrleansStorage SET Version = Version + 1 WHERE GrainTypeString = 'order' AND GrainIdExtensionString = @id", ("@id", id));
+        await fixture.Database.ExecuteAsync("UPDATE paygw_projected_state SET Version = Version + 1 WHERE GrainTypeString = 'order' AND GrainIdExtensionString = @id", ("@id", id));
         fixture.Simulator.Pay(id, PaymentFixture.MockMerchantId);
 
         // The first write with the stale ETag fails; the grain drops its activation, reloads, and the callback's

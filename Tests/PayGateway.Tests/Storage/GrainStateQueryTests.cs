@@ -15,7 +15,20 @@ namespace PayGateway.Tests.Storage;
 public sealed class GrainStateQueryTests : IAsyncLifetime
 {
     private const string ServiceId = "paygw-test";
-    private const string StateName = "bench_state";
+
+    /// <summary>
+    /// Found-rows flag × state name: order and transfer states live in their own table (the one with the projection
+    /// triggers, deploy/sql/011), every other state in OrleansStorage; the queries pick the table by state name.
+    /// </summary>
+    public static TheoryData<bool, string> Variants => new()
+    {
+        { false, "bench_state" },
+        { true, "bench_state" },
+        { false, "order" },
+        { true, "order" },
+    };
+
+    private static string TableOf(string stateName) => stateName is "order" or "transfer" ? "paygw_projected_state" : "OrleansStorage";
 
     private TestDatabase _database = null!;
 
@@ -24,11 +37,10 @@ public sealed class GrainStateQueryTests : IAsyncLifetime
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task FirstWrite_InsertsVersionOne(bool useAffectedRows)
+    [MemberData(nameof(Variants))]
+    public async Task FirstWrite_InsertsVersionOne(bool useAffectedRows, string stateName)
     {
-        var queries = await QueriesAsync(useAffectedRows);
+        var queries = await QueriesAsync(useAffectedRows, stateName);
 
         var written = await queries.WriteAsync("g1", null, [1, 2, 3]);
 
@@ -37,27 +49,25 @@ public sealed class GrainStateQueryTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task SecondFirstWriteOfOneGrain_IsConflictAndRowUntouched(bool useAffectedRows)
+    [MemberData(nameof(Variants))]
+    public async Task SecondFirstWriteOfOneGrain_IsConflictAndRowUntouched(bool useAffectedRows, string stateName)
     {
-        var queries = await QueriesAsync(useAffectedRows);
+        var queries = await QueriesAsync(useAffectedRows, stateName);
         await queries.WriteAsync("g1", null, [1]);
-        var before = await RawRowAsync("g1");
+        var before = await RawRowAsync(stateName, "g1");
 
         // Identical bytes too: a no-op "upsert" must not pass for an insert.
         var second = await queries.WriteAsync("g1", null, [1]);
 
         Assert.Null(second);
-        Assert.Equal(before, await RawRowAsync("g1"));
+        Assert.Equal(before, await RawRowAsync(stateName, "g1"));
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task ConcurrentFirstWritesOfOneGrain_ExactlyOneWins(bool useAffectedRows)
+    [MemberData(nameof(Variants))]
+    public async Task ConcurrentFirstWritesOfOneGrain_ExactlyOneWins(bool useAffectedRows, string stateName)
     {
-        var queries = await QueriesAsync(useAffectedRows);
+        var queries = await QueriesAsync(useAffectedRows, stateName);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => queries.WriteAsync("race", null, [(byte)i])));
 
@@ -69,11 +79,10 @@ public sealed class GrainStateQueryTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task UpdateWithCurrentVersion_ReturnsNextVersionEvenWhenThePayloadIsUnchanged(bool useAffectedRows)
+    [MemberData(nameof(Variants))]
+    public async Task UpdateWithCurrentVersion_ReturnsNextVersionEvenWhenThePayloadIsUnchanged(bool useAffectedRows, string stateName)
     {
-        var queries = await QueriesAsync(useAffectedRows);
+        var queries = await QueriesAsync(useAffectedRows, stateName);
         await queries.WriteAsync("g1", null, [7]);
 
         var second = await queries.WriteAsync("g1", 1, [7]);
@@ -85,14 +94,13 @@ public sealed class GrainStateQueryTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task UpdateWithStaleVersion_IsConflictAndRowUntouched(bool useAffectedRows)
+    [MemberData(nameof(Variants))]
+    public async Task UpdateWithStaleVersion_IsConflictAndRowUntouched(bool useAffectedRows, string stateName)
     {
-        var queries = await QueriesAsync(useAffectedRows);
+        var queries = await QueriesAsync(useAffectedRows, stateName);
         await queries.WriteAsync("g1", null, [1]);
         await queries.WriteAsync("g1", 1, [2]);
-        var before = await RawRowAsync("g1");
+        var before = await RawRowAsync(stateName, "g1");
 
         var stale = await queries.WriteAsync("g1", 1, [3]);
         var ahead = await queries.WriteAsync("g1", 5, [4]);
@@ -100,28 +108,26 @@ public sealed class GrainStateQueryTests : IAsyncLifetime
         // The provider reports a conflict when the answer equals the version it sent.
         Assert.Equal(1, stale);
         Assert.Equal(5, ahead);
-        Assert.Equal(before, await RawRowAsync("g1"));
+        Assert.Equal(before, await RawRowAsync(stateName, "g1"));
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task UpdateOfAGrainWithoutRow_IsConflictAndInsertsNothing(bool useAffectedRows)
+    [MemberData(nameof(Variants))]
+    public async Task UpdateOfAGrainWithoutRow_IsConflictAndInsertsNothing(bool useAffectedRows, string stateName)
     {
-        var queries = await QueriesAsync(useAffectedRows);
+        var queries = await QueriesAsync(useAffectedRows, stateName);
 
         var written = await queries.WriteAsync("never-written", 3, [1]);
 
         Assert.Equal(3, written);
-        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT COUNT(*) FROM OrleansStorage"));
+        Assert.Equal(0, await _database.ScalarAsync<long>("SELECT (SELECT COUNT(*) FROM OrleansStorage) + (SELECT COUNT(*) FROM paygw_projected_state)"));
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task ClearThenWrite_KeepsCountingVersionsAndRefusesAFirstWrite(bool useAffectedRows)
+    [MemberData(nameof(Variants))]
+    public async Task ClearThenWrite_KeepsCountingVersionsAndRefusesAFirstWrite(bool useAffectedRows, string stateName)
     {
-        var queries = await QueriesAsync(useAffectedRows);
+        var queries = await QueriesAsync(useAffectedRows, stateName);
         await queries.WriteAsync("g1", null, [1]);
 
         var cleared = await queries.ClearAsync("g1", 1);
@@ -144,7 +150,7 @@ public sealed class GrainStateQueryTests : IAsyncLifetime
         Assert.Equal(version, stored.Version);
     }
 
-    private async Task<StateQueries> QueriesAsync(bool useAffectedRows)
+    private async Task<StateQueries> QueriesAsync(bool useAffectedRows, string stateName)
     {
         var builder = new MySqlConnectionStringBuilder(GatewayConnectionString.WithDefaults(_database.ConnectionString))
         {
@@ -161,15 +167,15 @@ public sealed class GrainStateQueryTests : IAsyncLifetime
                 texts[reader.GetString(0)] = reader.GetString(1);
             }
         }
-        return new StateQueries(builder.ConnectionString, texts);
+        return new StateQueries(builder.ConnectionString, texts, stateName);
     }
 
     /// <summary>Every stored column of a grain's row, as text, to show that a refused write changed nothing.</summary>
-    private Task<string> RawRowAsync(string key) => _database.ScalarAsync<string>(
-        "SELECT CONCAT_WS('|', HEX(PayloadBinary), Version, DATE_FORMAT(ModifiedOn, '%Y-%m-%d %H:%i:%s.%f')) FROM OrleansStorage WHERE GrainIdExtensionString = @key",
+    private Task<string> RawRowAsync(string stateName, string key) => _database.ScalarAsync<string>(
+        $"SELECT CONCAT_WS('|', HEX(PayloadBinary), Version, DATE_FORMAT(ModifiedOn, '%Y-%m-%d %H:%i:%s.%f')) FROM {TableOf(stateName)} WHERE GrainIdExtensionString = @key",
         ("key", key));
 
-    private sealed class StateQueries(string connectionString, IReadOnlyDictionary<string, string> texts)
+    private sealed class StateQueries(string connectionString, IReadOnlyDictionary<string, string> texts, string stateName)
     {
         public async Task<int?> WriteAsync(string key, int? version, byte[] payload)
         {
@@ -200,8 +206,8 @@ public sealed class GrainStateQueryTests : IAsyncLifetime
             Add(command, "GrainIdHash", DbType.Int32, key.GetHashCode(StringComparison.Ordinal));
             Add(command, "GrainIdN0", DbType.Int64, 0L);
             Add(command, "GrainIdN1", DbType.Int64, 0L);
-            Add(command, "GrainTypeHash", DbType.Int32, StateName.GetHashCode(StringComparison.Ordinal));
-            Add(command, "GrainTypeString", DbType.String, StateName);
+            Add(command, "GrainTypeHash", DbType.Int32, stateName.GetHashCode(StringComparison.Ordinal));
+            Add(command, "GrainTypeString", DbType.String, stateName);
             Add(command, "GrainIdExtensionString", DbType.String, key);
             Add(command, "ServiceId", DbType.String, ServiceId);
             Add(command, "GrainStateVersion", DbType.Int32, version);
