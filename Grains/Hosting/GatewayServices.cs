@@ -39,6 +39,7 @@ public static class GatewayServices
         services.AddSingleton<SiloCacheInvalidator>();
         services.AddSingleton<IIdNodeStore>(_ => new MySqlIdNodeStore(connectionString));
         services.AddSingleton<OrderIdGenerator>();
+        services.AddHostedService<OrderIdLeaseKeeper>();
         services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.SectionName));
         services.AddOptions<SupervisionOptions>().Bind(configuration.GetSection(SupervisionOptions.SectionName))
             .PostConfigure(o => o.CheckDelays = o.CheckDelays.Count > 0 ? o.CheckDelays : [.. SupervisionOptions.DefaultCheckDelays])

@@ -14,6 +14,9 @@ namespace PayGateway.Ids;
 /// reservation, the reservation is raised (one write per <see cref="ReservationWindow"/>); a new holder of the
 /// code starts above it.</item>
 /// </list>
+/// <see cref="KeepLeaseAsync"/> (called by <see cref="OrderIdLeaseKeeper"/>) renews the lease and raises the
+/// reservation ahead of the clock off the request path, so requests do not wait for that write and an idle silo
+/// does not lose its code. If it falls behind, the request path still writes before it issues.
 /// </summary>
 public sealed class OrderIdGenerator(
     IIdNodeStore store,
@@ -32,6 +35,55 @@ public sealed class OrderIdGenerator(
     private long _leaseRenewDueMs;
 
     public int? NodeCode => _lease?.NodeCode;
+
+    /// <summary>
+    /// Holds a lease and keeps the reservation at least one <see cref="ReservationWindow"/> ahead of the clock. The
+    /// write runs outside the gate, so ids keep being issued under the reservation already durable meanwhile.
+    /// </summary>
+    public async Task KeepLeaseAsync(CancellationToken cancellationToken = default)
+    {
+        IdNodeLease lease;
+        long reserveTo;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            lease = _lease ??= await AcquireAsync(cancellationToken);
+            var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var window = (long)ReservationWindow.TotalMilliseconds;
+            if (_reservedUntilMs - nowMs > window && nowMs < _leaseRenewDueMs)
+            {
+                return;
+            }
+            reserveTo = Math.Max(Math.Max(nowMs, _lastMs), _reservedUntilMs) + 2 * window;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        var renewed = await store.RenewAsync(lease, reserveTo, LeaseDuration, cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!ReferenceEquals(_lease, lease))
+            {
+                return; // the request path replaced the lease meanwhile
+            }
+            if (!renewed)
+            {
+                logger.LogWarning("Lost the lease on id node code {NodeCode}; acquiring another", lease.NodeCode);
+                _lease = null;
+                return;
+            }
+            // The request path may have raised it further meanwhile; never lower it.
+            _reservedUntilMs = Math.Max(_reservedUntilMs, reserveTo);
+            _leaseRenewDueMs = clock.GetUtcNow().ToUnixTimeMilliseconds() + (long)(LeaseDuration.TotalMilliseconds / 3);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 
     public async Task<string> NextAsync(CancellationToken cancellationToken = default)
     {

@@ -8,6 +8,9 @@ public sealed record LoadResult(long Completed, long Failed, TimeSpan Elapsed, d
 {
     public long CostDivisor => AllCompleted >= 0 ? AllCompleted : Completed;
 
+    /// <summary>Open loop only: the second of the run with the slowest request, and how many requests were slow.</summary>
+    public string SlowestSecond { get; init; } = "";
+
     public double PerSecond => Completed / Elapsed.TotalSeconds;
 
     public double Percentile(double p)
@@ -128,6 +131,15 @@ public static class Load
             Console.Error.WriteLine($"  {failed} operations failed; first: {firstError.GetType().Name}: {firstError.Message}");
         }
         var measured = Enumerable.Range(0, (int)total).Where(i => done[i]).Select(i => latencies[i]).ToArray();
-        return new LoadResult(measured.Length, failed, duration, measured, missed);
+        // Where in the run the tail came from: a stall shows as one second with many slow requests, a steady tail
+        // as slow requests spread over every second.
+        var worst = Enumerable.Range(0, (int)total).Where(i => done[i])
+            .GroupBy(i => (int)(i / perSecond))
+            .Select(g => (Second: g.Key, Max: g.Max(i => latencies[i]), Slow: g.Count(i => latencies[i] > 100)))
+            .OrderByDescending(s => s.Max)
+            .FirstOrDefault();
+        var slowestSecond = measured.Length == 0 ? "" :
+            $"slowest second {worst.Second} of {(int)duration.TotalSeconds}: max {worst.Max:0} ms, {worst.Slow} over 100 ms; {measured.Count(l => l > 100)} over 100 ms in all";
+        return new LoadResult(measured.Length, failed, duration, measured, missed) { SlowestSecond = slowestSecond };
     }
 }

@@ -49,11 +49,12 @@ public sealed class Report(BenchmarkOptions options, string database)
         }
     }
 
-    public void Latency(string name, LoadResult result)
+    public void Latency(string name, LoadResult result, GcWindow gc)
     {
         var missed = result.Missed > 0 ? $"; {result.Missed} arrivals dropped (too many in flight)" : "";
         var failed = result.Failed > 0 ? $"; {result.Failed} failed" : "";
-        _rows.Add($"| {name} | {result.PerSecond:N0}/s | | p50 {result.Percentile(50):0.0} ms, p95 {result.Percentile(95):0.0} ms, **p99 {result.Percentile(99):0.0} ms**{missed}{failed} |");
+        _rows.Add($"| {name} | {result.PerSecond:N0}/s | | p50 {result.Percentile(50):0.0} ms, p95 {result.Percentile(95):0.0} ms, **p99 {result.Percentile(99):0.0} ms**, " +
+            $"max {result.Percentile(100):0.0} ms{missed}{failed}; {result.SlowestSecond}; {gc.Describe()} |");
     }
 
     public void Supervision(int pending, TimeSpan window, MemorySample memory, int activations, PhaseCost cost)

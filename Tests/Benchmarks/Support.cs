@@ -134,3 +134,24 @@ public static class Memory
         return statistics.Sum(s => s.ActivationCount);
     }
 }
+
+/// <summary>
+/// Garbage collections during one phase, for the latency rows: a blocking collection stops every request in the
+/// process, so its pauses show up in the tail (p99) long before they matter to the mean.
+/// </summary>
+public sealed class GcWindow
+{
+    private readonly int[] _counts = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+    private readonly TimeSpan _paused = GC.GetTotalPauseDuration();
+
+    public string Describe()
+    {
+        var gen0 = GC.CollectionCount(0) - _counts[0];
+        var gen1 = GC.CollectionCount(1) - _counts[1];
+        var gen2 = GC.CollectionCount(2) - _counts[2];
+        var paused = (GC.GetTotalPauseDuration() - _paused).TotalMilliseconds;
+        // A gen2 collection also counts as gen1 and gen0, and a gen1 as gen0: gen0 is the number of collections.
+        var mean = gen0 > 0 ? paused / gen0 : 0;
+        return $"GC: {gen0} collections ({gen1} reaching gen1, {gen2} gen2), {paused:N0} ms paused, {mean:0.0} ms per collection";
+    }
+}

@@ -23,10 +23,12 @@ if ! mariadb-admin --socket="$sock" ping >/dev/null 2>&1; then
   fi
   # Durability stays on (flush at every commit); the packet limit must hold a 1 MiB+ grain state. The buffer pool
   # holds the working set: with the 128 MiB default, a million stored orders (about 3 GB of state and projection)
-  # are read from disk and create latency rises tenfold (docs/performance.md, "Many stored orders").
+  # are read from disk and create latency rises tenfold. The redo log is sized to the pool: with the 96 MiB
+  # default, a full log forces dirty pages out in bursts that stall every commit (docs/performance.md, "Many
+  # stored orders").
   nohup mariadbd --user=mysql --socket="$sock" --bind-address=127.0.0.1 --port=3306 \
     --innodb-flush-log-at-trx-commit=1 --max-allowed-packet=64M --max-connections=500 \
-    --innodb-buffer-pool-size="${PAYGW_DB_BUFFER_POOL:-2G}" \
+    --innodb-buffer-pool-size="${PAYGW_DB_BUFFER_POOL:-2G}" --innodb-log-file-size=1G \
     --log-bin-trust-function-creators=1 \
     --sql-mode=STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION \
     >"$state/mariadb.log" 2>&1 &

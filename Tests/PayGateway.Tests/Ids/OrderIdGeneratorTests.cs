@@ -15,8 +15,8 @@ public sealed class OrderIdGeneratorTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _database.DisposeAsync();
 
-    private OrderIdGenerator Generator(TimeProvider clock, string datacenter = "SH") => new(
-        new MySqlIdNodeStore(_database.ConnectionString),
+    private OrderIdGenerator Generator(TimeProvider clock, string datacenter = "SH", IIdNodeStore? store = null) => new(
+        store ?? new MySqlIdNodeStore(_database.ConnectionString),
         Options.Create(new GatewayOptions { DatacenterCode = datacenter }),
         clock,
         NullLogger<OrderIdGenerator>.Instance);
@@ -121,5 +121,68 @@ public sealed class OrderIdGeneratorTests : IAsyncLifetime
         Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.Equal(ids.OrderBy(x => x, StringComparer.Ordinal), ids);
         Assert.StartsWith("20261126120000001", ids[^1]);
+    }
+
+    [Fact]
+    public async Task LeaseKeptAhead_RequestsIssueWithoutWritingForTwentySeconds()
+    {
+        var clock = new SteppableClock(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        var store = new CountingStore(new MySqlIdNodeStore(_database.ConnectionString));
+        await using var generator = Generator(clock, store: store);
+
+        await generator.KeepLeaseAsync();
+        var (acquired, renewedByKeeper) = (store.Acquires, store.Renews);
+        var ids = new List<string>();
+        for (var i = 0; i < 200; i++)
+        {
+            ids.Add(await generator.NextAsync());
+            clock.Advance(TimeSpan.FromMilliseconds(99)); // 19.8 s in all: inside the two windows reserved ahead
+        }
+
+        Assert.Equal((1, 1), (acquired, renewedByKeeper));
+        Assert.Equal((1, 1), (store.Acquires, store.Renews));
+        Assert.Equal(ids.OrderBy(x => x, StringComparer.Ordinal), ids);
+        // Past the reservation the request path writes before it issues, as without the keeper.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await generator.NextAsync();
+        Assert.Equal(2, store.Renews);
+    }
+
+    [Fact]
+    public async Task KeeperReservedAhead_RestartedHolderStartsAboveIt()
+    {
+        var clock = new SteppableClock(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        var first = Generator(clock);
+        await first.KeepLeaseAsync();
+        var issued = await first.NextAsync();
+        await first.DisposeAsync(); // releases the code, keeping its reservation
+
+        await using var second = Generator(clock);
+        var next = await second.NextAsync();
+
+        // The reservation was 20 s ahead of the clock: the next holder starts there, never below what was issued.
+        Assert.True(string.CompareOrdinal(next, "20261126120020000") >= 0, next);
+        Assert.True(string.CompareOrdinal(next, issued) > 0);
+    }
+
+    /// <summary>Counts the writes the generator makes, to show which path made them.</summary>
+    private sealed class CountingStore(IIdNodeStore inner) : IIdNodeStore
+    {
+        public int Acquires;
+        public int Renews;
+
+        public Task<IdNodeLease> AcquireAsync(string holder, TimeSpan leaseDuration, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Acquires);
+            return inner.AcquireAsync(holder, leaseDuration, cancellationToken);
+        }
+
+        public Task<bool> RenewAsync(IdNodeLease lease, long reservedUntilMs, TimeSpan leaseDuration, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Renews);
+            return inner.RenewAsync(lease, reservedUntilMs, leaseDuration, cancellationToken);
+        }
+
+        public Task ReleaseAsync(IdNodeLease lease, CancellationToken cancellationToken) => inner.ReleaseAsync(lease, cancellationToken);
     }
 }
