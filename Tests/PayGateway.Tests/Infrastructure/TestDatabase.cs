@@ -19,7 +19,8 @@ public sealed class TestDatabase : IAsyncDisposable
     public string ConnectionString { get; }
     public string Name { get; }
 
-    public static async Task<TestDatabase> CreateAsync()
+    /// <summary>A fresh database migrated with <paramref name="sqlDirectory"/> (default: every migration of the build).</summary>
+    public static async Task<TestDatabase> CreateAsync(string? sqlDirectory = null)
     {
         var name = $"paygw_t_{DateTime.UtcNow:MMddHHmmss}_{Guid.NewGuid():N}"[..40];
         var builder = new MySqlConnectionStringBuilder(ServerConnectionString())
@@ -29,7 +30,7 @@ public sealed class TestDatabase : IAsyncDisposable
             MaximumPoolSize = 50,
         };
         var database = new TestDatabase(builder.ConnectionString, name);
-        await new SchemaMigrator(builder.ConnectionString, SchemaMigrator.DefaultSqlDirectory, NullLogger.Instance).MigrateAsync();
+        await new SchemaMigrator(builder.ConnectionString, sqlDirectory ?? SchemaMigrator.DefaultSqlDirectory, NullLogger.Instance).MigrateAsync();
         return database;
     }
 

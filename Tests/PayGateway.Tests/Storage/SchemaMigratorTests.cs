@@ -32,6 +32,67 @@ public sealed class SchemaMigratorTests
     }
 
     [Fact]
+    public async Task ProjectedStateMigration_MovesOrdersAndTheyStayReadableWritableAndProjected()
+    {
+        // A database as it was before 011: an order and its key grain's state in OrleansStorage.
+        var before = Directory.CreateTempSubdirectory("paygw-sql-");
+        try
+        {
+            foreach (var file in Directory.GetFiles(SchemaMigrator.DefaultSqlDirectory, "*.sql")
+                         .Where(f => string.CompareOrdinal(Path.GetFileName(f), "011") < 0))
+            {
+                File.Copy(file, Path.Combine(before.FullName, Path.GetFileName(file)));
+            }
+            await using var database = await TestDatabase.CreateAsync(before.FullName);
+            var order = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Reliability", "Fixtures", "order-state-v1.json"));
+            const string OrderId = "20261101120000000T1ZZ001";
+            await database.ExecuteAsync("CALL paygw_grain_state_write('svc', 'order', 0, 0, @id, NULL, @payload)", ("@id", OrderId), ("@payload", order));
+            await database.ExecuteAsync("CALL paygw_grain_state_write('svc', 'order_key', 0, 0, 'app_hmac:compat-v1-0001', NULL, @payload)",
+                ("@payload", "{\"order_id\":\"20261101120000000T1ZZ001\"}"u8.ToArray()));
+            Assert.Equal(2, await database.ScalarAsync<long>("SELECT COUNT(*) FROM OrleansStorage"));
+
+            await new SchemaMigrator(database.ConnectionString, SchemaMigrator.DefaultSqlDirectory, NullLogger.Instance).MigrateAsync();
+
+            Assert.Equal("order_key", await database.ScalarAsync<string>("SELECT GROUP_CONCAT(GrainTypeString) FROM OrleansStorage"));
+            Assert.Equal("order", await database.ScalarAsync<string>("SELECT GROUP_CONCAT(GrainTypeString) FROM paygw_projected_state"));
+            // The provider's read finds both where they now live, with their versions.
+            var (payload, version) = await ReadStateAsync(database, "order", OrderId);
+            Assert.Equal(order, payload);
+            Assert.Equal(1, version);
+            Assert.Equal(1, (await ReadStateAsync(database, "order_key", "app_hmac:compat-v1-0001")).Version);
+            // The next write goes through the moved triggers: the projection follows it.
+            var written = await database.ScalarAsync<int>("CALL paygw_grain_state_write('svc', 'order', 0, 0, @id, 1, @payload)", ("@id", OrderId), ("@payload", order));
+            Assert.Equal(2, written);
+            Assert.Equal(2, await database.ScalarAsync<int>("SELECT state_version FROM paygw_order WHERE order_id = @id", ("@id", OrderId)));
+        }
+        finally
+        {
+            before.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<(byte[]? Payload, int Version)> ReadStateAsync(TestDatabase database, string stateName, string key)
+    {
+        await using var connection = new MySqlConnector.MySqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var query = new MySqlConnector.MySqlCommand("SELECT QueryText FROM OrleansQuery WHERE QueryKey = 'ReadFromStorageKey'", connection);
+        var text = await query.ExecuteScalarAsync() as string;
+        await using var read = new MySqlConnector.MySqlCommand(text, connection);
+        read.Parameters.AddWithValue("ServiceId", "svc");
+        read.Parameters.AddWithValue("GrainTypeString", stateName);
+        read.Parameters.AddWithValue("GrainIdN0", 0L);
+        read.Parameters.AddWithValue("GrainIdN1", 0L);
+        read.Parameters.AddWithValue("GrainIdExtensionString", key);
+        read.Parameters.AddWithValue("GrainIdHash", 0);
+        read.Parameters.AddWithValue("GrainTypeHash", 0);
+        await using var reader = await read.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        var result = (reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0), reader.GetInt32(1));
+        Assert.False(await reader.ReadAsync());
+        return result;
+    }
+
+    [Fact]
     public void DelimiterBlocks_AreSplitLikeTheMariadbClient()
     {
         var statements = SqlScript.Split("""
