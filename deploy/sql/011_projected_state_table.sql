@@ -21,8 +21,9 @@ CREATE TABLE IF NOT EXISTS paygw_projected_state LIKE OrleansStorage;
 DROP TRIGGER IF EXISTS paygw_order_projection_insert;
 DROP TRIGGER IF EXISTS paygw_order_projection_update;
 
--- Moved before the triggers exist on the new table: the projections already hold these rows.
-INSERT INTO paygw_projected_state
+-- Moved before the triggers exist on the new table: the projections already hold these rows. IGNORE makes a
+-- re-run after an interrupted migration skip the rows it already copied (the same bytes: no value is converted).
+INSERT IGNORE INTO paygw_projected_state
 SELECT * FROM OrleansStorage WHERE GrainTypeString IN ('order', 'transfer');
 DELETE FROM OrleansStorage WHERE GrainTypeString IN ('order', 'transfer');
 
