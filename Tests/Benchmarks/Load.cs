@@ -11,6 +11,9 @@ public sealed record LoadResult(long Completed, long Failed, TimeSpan Elapsed, d
     /// <summary>Open loop only: the second of the run with the slowest request, and how many requests were slow.</summary>
     public string SlowestSecond { get; init; } = "";
 
+    /// <summary>Open loop only: which second that was (0 is the first), or -1.</summary>
+    public int SlowestSecondIndex { get; init; } = -1;
+
     public double PerSecond => Completed / Elapsed.TotalSeconds;
 
     public double Percentile(double p)
@@ -140,6 +143,6 @@ public static class Load
             .FirstOrDefault();
         var slowestSecond = measured.Length == 0 ? "" :
             $"slowest second {worst.Second} of {(int)duration.TotalSeconds}: max {worst.Max:0} ms, {worst.Slow} over 100 ms; {measured.Count(l => l > 100)} over 100 ms in all";
-        return new LoadResult(measured.Length, failed, duration, measured, missed) { SlowestSecond = slowestSecond };
+        return new LoadResult(measured.Length, failed, duration, measured, missed) { SlowestSecond = slowestSecond, SlowestSecondIndex = measured.Length == 0 ? -1 : worst.Second };
     }
 }

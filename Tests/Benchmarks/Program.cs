@@ -112,8 +112,11 @@ try
         var storedBefore = await Sql.ScalarAsync<long>(admin, "SELECT COUNT(*) FROM paygw_order");
         Console.WriteLine($"3b. REST order create, open loop at {halfRate:0}/s ({storedBefore} orders stored)");
         var halfGc = new GcWindow();
-        var half = await Load.OpenLoopAsync(halfRate, options.Duration, async i => created.Enqueue(await gateway.CreateOrderAsync($"H{run}-{i}", 100 + i)));
-        report.Latency($"3b. REST order create at half saturation ({halfRate:0}/s open loop, {storedBefore:N0} orders stored)", half, halfGc);
+        await using (var halfSeconds = SecondSampler.Start(admin))
+        {
+            var half = await Load.OpenLoopAsync(halfRate, options.Duration, async i => created.Enqueue(await gateway.CreateOrderAsync($"H{run}-{i}", 100 + i)));
+            report.Latency($"3b. REST order create at half saturation ({halfRate:0}/s open loop, {storedBefore:N0} orders stored)", half, halfGc, halfSeconds);
+        }
 
         await report.StorageFootprintAsync(admin);
         var orderTemplate = await Sql.ScalarAsync<byte[]>(admin, "SELECT PayloadBinary FROM paygw_projected_state WHERE GrainTypeString = 'order' LIMIT 1");
@@ -171,8 +174,9 @@ try
             var storedNow = await Sql.ScalarAsync<long>(admin, "SELECT COUNT(*) FROM paygw_order");
             Console.WriteLine($"   pre-filled in {fillClock.Elapsed.TotalSeconds:0} s; open loop at {halfRate:0}/s");
             var loadedGc = new GcWindow();
+            await using var loadedSeconds = SecondSampler.Start(admin);
             var loaded = await Load.OpenLoopAsync(halfRate, options.Duration, async i => await gateway.CreateOrderAsync($"L{run}-{i}", 100 + i));
-            report.Latency($"5b. REST order create at {halfRate:0}/s open loop with {storedNow:N0} orders stored", loaded, loadedGc);
+            report.Latency($"5b. REST order create at {halfRate:0}/s open loop with {storedNow:N0} orders stored", loaded, loadedGc, loadedSeconds);
             report.Note($"Pre-filling {storedNow - storedBefore:N0} orders (order row + key row + projection) took {fillClock.Elapsed.TotalSeconds:0} s.");
         }
     }

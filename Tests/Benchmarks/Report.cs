@@ -49,8 +49,13 @@ public sealed class Report(BenchmarkOptions options, string database)
         }
     }
 
-    public void Latency(string name, LoadResult result, GcWindow gc)
+    public void Latency(string name, LoadResult result, GcWindow gc, SecondSampler seconds)
     {
+        var slowest = seconds.Describe(result.SlowestSecondIndex);
+        if (slowest.Length > 0)
+        {
+            _notes.Add($"{name.Split(' ')[0]} slowest second ({result.SlowestSecondIndex}), {slowest}.");
+        }
         var missed = result.Missed > 0 ? $"; {result.Missed} arrivals dropped (too many in flight)" : "";
         var failed = result.Failed > 0 ? $"; {result.Failed} failed" : "";
         _rows.Add($"| {name} | {result.PerSecond:N0}/s | | p50 {result.Percentile(50):0.0} ms, p95 {result.Percentile(95):0.0} ms, **p99 {result.Percentile(99):0.0} ms**, " +
