@@ -17,7 +17,7 @@ public sealed class Report(BenchmarkOptions options, string database)
     {
         var version = await Sql.ScalarAsync<string>(connectionString, "SELECT VERSION()");
         var variables = await Sql.RowsAsync(connectionString,
-            "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('innodb_flush_log_at_trx_commit','innodb_buffer_pool_size','innodb_log_file_size','sync_binlog','log_bin')");
+            "SHOW GLOBAL VARIABLES WHERE Variable_name IN ('innodb_flush_log_at_trx_commit','innodb_buffer_pool_size','innodb_log_file_size','innodb_io_capacity','innodb_flush_neighbors','innodb_max_dirty_pages_pct_lwm','sync_binlog','log_bin')");
         var memory = File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo").First().Split(':')[1].Trim() : "?";
         var cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() ?? "?"

@@ -16,7 +16,7 @@ namespace PayGateway.Benchmarks;
 public sealed class SecondSampler : IAsyncDisposable
 {
     private static readonly string[] ServerCounters =
-        ["Innodb_log_waits", "Innodb_data_fsyncs", "Innodb_row_lock_waits", "Innodb_row_lock_time", "Innodb_buffer_pool_wait_free", "Innodb_log_writes", "Questions"];
+        ["Innodb_log_waits", "Innodb_data_fsyncs", "Innodb_row_lock_waits", "Innodb_row_lock_time", "Innodb_buffer_pool_wait_free", "Innodb_buffer_pool_reads", "Innodb_log_writes", "Questions"];
 
     private static readonly string[] ServerGauges = ["Threads_running", "Innodb_buffer_pool_pages_dirty"];
 
@@ -45,6 +45,8 @@ public sealed class SecondSampler : IAsyncDisposable
         public double PausedMs;
         public long LockContentions;
         public double ProcessCpuMs;
+        public double DatabaseCpuMs;
+        public double MachineBusyPercent;
         public Dictionary<string, double> Server = [];
     }
 
@@ -54,7 +56,7 @@ public sealed class SecondSampler : IAsyncDisposable
         var gcCount = GC.CollectionCount(0);
         var paused = GC.GetTotalPauseDuration();
         var contentions = Monitor.LockContentionCount;
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var cpu = CpuSample.Read();
         await using var probe = new MySqlConnection(_connectionString);
         await probe.OpenAsync(cancellationToken);
         await using (var create = new MySqlCommand("CREATE TABLE IF NOT EXISTS bench_commit_probe (id BIGINT AUTO_INCREMENT PRIMARY KEY, at DATETIME(3) NOT NULL)", probe))
@@ -87,11 +89,14 @@ public sealed class SecondSampler : IAsyncDisposable
                 var nowCount = GC.CollectionCount(0);
                 var nowPaused = GC.GetTotalPauseDuration();
                 var nowContentions = Monitor.LockContentionCount;
-                var nowCpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var nowCpu = CpuSample.Read();
                 current.Collections = nowCount - gcCount;
                 current.PausedMs = (nowPaused - paused).TotalMilliseconds;
                 current.LockContentions = nowContentions - contentions;
-                current.ProcessCpuMs = (nowCpu - cpu).TotalMilliseconds;
+                var used = nowCpu.Minus(cpu);
+                current.ProcessCpuMs = used.Process.TotalMilliseconds;
+                current.DatabaseCpuMs = used.Database.TotalMilliseconds;
+                current.MachineBusyPercent = used.MachineTotal > TimeSpan.Zero ? 100 * used.MachineBusy / used.MachineTotal : 0;
                 (gcCount, paused, contentions, cpu) = (nowCount, nowPaused, nowContentions, nowCpu);
                 var server = await ReadServerAsync();
                 foreach (var name in ServerCounters)
@@ -144,11 +149,11 @@ public sealed class SecondSampler : IAsyncDisposable
 
     private static string Line(Second s) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"timer up to {s.MaxTimerLateMs:0} ms late, probe commit up to {s.MaxCommitMs:0} ms, process CPU {s.ProcessCpuMs:0} ms, {s.Collections} GCs {s.PausedMs:0} ms paused, thread pool up to {s.MaxQueued} queued on {s.MaxThreads} threads, " +
+            $"timer up to {s.MaxTimerLateMs:0} ms late, probe commit up to {s.MaxCommitMs:0} ms, CPU {s.ProcessCpuMs:0} ms process + {s.DatabaseCpuMs:0} ms mariadbd (machine {s.MachineBusyPercent:0} % busy), {s.Collections} GCs {s.PausedMs:0} ms paused, thread pool up to {s.MaxQueued} queued on {s.MaxThreads} threads, " +
             $"{s.LockContentions} lock contentions; server {s.Server.GetValueOrDefault("Questions"):0} questions, {s.Server.GetValueOrDefault("Threads_running"):0} threads running at its end, " +
             $"{s.Server.GetValueOrDefault("Innodb_log_writes"):0} log writes, {s.Server.GetValueOrDefault("Innodb_data_fsyncs"):0} fsyncs, {s.Server.GetValueOrDefault("Innodb_log_waits"):0} log waits, " +
             $"{s.Server.GetValueOrDefault("Innodb_row_lock_waits"):0} row lock waits ({s.Server.GetValueOrDefault("Innodb_row_lock_time"):0} ms), " +
-            $"{s.Server.GetValueOrDefault("Innodb_buffer_pool_wait_free"):0} free-page waits, {s.Server.GetValueOrDefault("Innodb_buffer_pool_pages_dirty"):0} dirty pages");
+            $"{s.Server.GetValueOrDefault("Innodb_buffer_pool_wait_free"):0} free-page waits, {s.Server.GetValueOrDefault("Innodb_buffer_pool_reads"):0} page reads from disk, {s.Server.GetValueOrDefault("Innodb_buffer_pool_pages_dirty"):0} dirty pages");
 
     public async ValueTask DisposeAsync()
     {
