@@ -11,6 +11,7 @@ using PayGateway.Notifications;
 using PayGateway.Supervision;
 using PayGateway.Channels.Alipay;
 using PayGateway.Channels.Mock;
+using PayGateway.Channels.UnionPay;
 using PayGateway.Channels.WeChatPay;
 using PayGateway.Ids;
 using PayGateway.Merchants;
@@ -60,6 +61,7 @@ public static class GatewayServices
         services.AddPaymentChannel<MockChannel>("mock");
         services.AddPaymentChannel<AlipayChannel>("alipay");
         services.AddPaymentChannel<WeChatPayChannel>("wechatpay");
+        services.AddPaymentChannel<UnionPayChannel>(UnionPayChannel.ChannelName);
         return services;
     }
 

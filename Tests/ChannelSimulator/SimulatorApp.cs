@@ -7,6 +7,7 @@ using PayGateway.ChannelSimulator.Payments;
 using PayGateway.ChannelSimulator.Protocol;
 using PayGateway.ChannelSimulator.Records;
 using PayGateway.ChannelSimulator.State;
+using PayGateway.ChannelSimulator.UnionPay;
 using PayGateway.ChannelSimulator.WeChatPay;
 
 namespace PayGateway.ChannelSimulator;
@@ -62,6 +63,7 @@ public static class SimulatorApp
         services.AddSingleton<StatementApi>();
         AlipaySimulator.AddServices(services, builder.Configuration, options.Alipay);
         WeChatPayModule.AddServices(services, builder.Configuration, options);
+        UnionPaySimulator.AddServices(services, builder.Configuration, options.UnionPay);
 
         var app = builder.Build();
         PaymentApi.Map(app);
@@ -72,6 +74,7 @@ public static class SimulatorApp
         ControlEndpoints.Map(app);
         AlipaySimulator.Map(app);
         WeChatPayModule.Map(app);
+        UnionPaySimulator.Map(app);
         return app;
     }
 }

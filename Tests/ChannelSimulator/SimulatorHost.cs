@@ -7,6 +7,7 @@ using PayGateway.ChannelSimulator.Callbacks;
 using PayGateway.ChannelSimulator.Payments;
 using PayGateway.ChannelSimulator.Records;
 using PayGateway.ChannelSimulator.State;
+using PayGateway.ChannelSimulator.UnionPay;
 using PayGateway.ChannelSimulator.WeChatPay;
 
 namespace PayGateway.ChannelSimulator;
@@ -32,6 +33,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         _trades = app.Services.GetRequiredService<TradeStore>();
         BaseAddress = baseAddress;
         WeChatPay = app.Services.GetRequiredService<WeChatPaySimulator>();
+        UnionPay = app.Services.GetRequiredService<UnionPaySimulator>();
     }
 
     /// <summary>Root address, e.g. <c>http://127.0.0.1:53123/</c> (the channel account's BaseUrl).</summary>
@@ -39,6 +41,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     /// <summary>The WeChat Pay v3 endpoints: merchants, platform certificates (rotation), orders.</summary>
     public WeChatPaySimulator WeChatPay { get; }
+
+    /// <summary>The UnionPay ACP 5.1.0 endpoints under <c>unionpay/</c>: the CA chain to trust, merchants.</summary>
+    public UnionPaySimulator UnionPay { get; }
 
     /// <summary>Starts a simulator bound to <see cref="SimulatorOptions.Url"/> (default http://127.0.0.1:0).</summary>
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions? options = null, CancellationToken cancellationToken = default)

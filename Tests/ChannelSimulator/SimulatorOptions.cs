@@ -1,4 +1,5 @@
 using PayGateway.ChannelSimulator.Alipay;
+using PayGateway.ChannelSimulator.UnionPay;
 using PayGateway.ChannelSimulator.WeChatPay;
 
 namespace PayGateway.ChannelSimulator;
@@ -24,6 +25,9 @@ public sealed class SimulatorOptions
 
     /// <summary>The WeChat Pay v3 side: merchants and platform-key settings (docs/channels/wechatpay-simulator.md).</summary>
     public WeChatPaySimulatorOptions WeChatPay { get; } = new();
+
+    /// <summary>The UnionPay ACP 5.1.0 side: merchants and their signing certificates (docs/channels/unionpay.md).</summary>
+    public UnionPaySimulatorOptions UnionPay { get; } = new();
 
     /// <summary>Address <see cref="SimulatorHost.StartAsync(SimulatorOptions?, CancellationToken)"/> binds to; port 0 picks a free one.</summary>
     public string Url { get; set; } = "http://127.0.0.1:0";

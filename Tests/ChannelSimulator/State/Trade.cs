@@ -21,6 +21,9 @@ public static class SimulatorProtocol
 
     /// <summary>WeChat Pay API v3 (docs/channels/wechatpay-simulator.md).</summary>
     public const string WeChatPay = "wechatpay";
+
+    /// <summary>UnionPay online gateway, ACP 5.1.0 (docs/channels/unionpay.md).</summary>
+    public const string UnionPay = "unionpay";
 }
 
 /// <summary>A snapshot of one trade at the simulator.</summary>

@@ -174,11 +174,14 @@ internal sealed class TradeStore(TimeProvider time)
         }
     }
 
-    // Mock trade numbers are MT + date + sequence; Alipay's and WeChat Pay's (transaction_id) are 28 digits like real ones.
+    // Mock trade numbers are MT + date + sequence; Alipay's and WeChat Pay's (transaction_id) are 28 digits like real ones,
+    // UnionPay's (queryId) 21.
     private static string TradeNumber(string protocol, DateTimeOffset now, long sequence) => protocol switch
     {
         SimulatorProtocol.Alipay => $"{now:yyyyMMdd}2200{sequence:D16}",
         SimulatorProtocol.WeChatPay => $"4200{sequence:D8}{now:yyyyMMdd}{sequence:D8}",
+        // UnionPay's queryId: 21 digits.
+        SimulatorProtocol.UnionPay => $"{now.ToOffset(TimeSpan.FromHours(8)):yyMMddHHmmss}{sequence:D9}",
         _ => $"MT{now:yyyyMMdd}{sequence:D8}",
     };
 

@@ -9,7 +9,14 @@ namespace PayGateway.Tests.Payments;
 /// </summary>
 public static class WebhookSignature
 {
-    public static bool Verify(string header, string rawBody, string secret, TimeSpan tolerance)
+    public static bool Verify(string header, string rawBody, string secret, TimeSpan tolerance) =>
+        Verify(header, rawBody, secret, tolerance, DateTimeOffset.UtcNow);
+
+    /// <summary>
+    /// As a merchant verifies at <paramref name="now"/>: any <c>v1</c> may match (secret rotation), <c>v0</c> and
+    /// unknown schemes are ignored, a malformed header or one outside the tolerance is refused.
+    /// </summary>
+    public static bool Verify(string header, string rawBody, string secret, TimeSpan tolerance, DateTimeOffset now)
     {
         string? t = null;
         var candidates = new List<string>();
@@ -29,11 +36,16 @@ public static class WebhookSignature
                 candidates.Add(kv[1]);
             }
         }
-        if (t is null || !long.TryParse(t, out var seconds) || Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - seconds) > tolerance.TotalSeconds)
+        if (t is null || !long.TryParse(t, out var seconds) || Math.Abs(now.ToUnixTimeSeconds() - seconds) > tolerance.TotalSeconds)
         {
             return false;
         }
         var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{t}.{rawBody}"));
-        return candidates.Any(c => c.Length == 64 && CryptographicOperations.FixedTimeEquals(expected, Convert.FromHexString(c)));
+        // A candidate that is not 64 hex digits is simply not a match (never an exception: the header is untrusted).
+        var provided = new byte[32];
+        return candidates.Any(c => c.Length == 64
+            && Convert.FromHexString(c, provided, out _, out var written) == System.Buffers.OperationStatus.Done
+            && written == 32
+            && CryptographicOperations.FixedTimeEquals(expected, provided));
     }
 }
