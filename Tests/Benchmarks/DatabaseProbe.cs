@@ -49,8 +49,13 @@ public sealed class CommandCounter : IDisposable
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == "MySqlConnector",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
-            ActivityStopped = activity => _counts.AddOrUpdate(activity.OperationName, 1, (_, n) => n + 1),
+            // Counted when MySqlConnector asks whether to record, and declined: no Activity (and none of its tags) is
+            // created, so counting adds almost nothing to the allocation and CPU figures it sits among.
+            Sample = (ref ActivityCreationOptions<ActivityContext> options) =>
+            {
+                _counts.AddOrUpdate(options.Name, 1, (_, n) => n + 1);
+                return ActivitySamplingResult.None;
+            },
         };
         ActivitySource.AddActivityListener(_listener);
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using PayGateway.ChannelSimulator.Endpoints;
 
 namespace PayGateway.ChannelSimulator.Alipay;
 
@@ -34,8 +35,6 @@ internal sealed record AlipayRefusal(string? AppId, string? Method, string? OutT
 /// </summary>
 internal sealed class AlipayRequestReader(AlipayAppRegistry apps, AlipaySimulatorOptions options, TimeProvider time)
 {
-    private const int MaxBodyBytes = 64 * 1024;
-
     public async Task<(AlipayRequest? Request, AlipayRefusal? Refusal)> ReadAsync(HttpContext context)
     {
         var fields = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -44,7 +43,7 @@ internal sealed class AlipayRequestReader(AlipayAppRegistry apps, AlipaySimulato
         if (wellFormed && HttpMethods.IsPost(context.Request.Method)
             && context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
         {
-            var body = await ReadBodyAsync(context.Request, context.RequestAborted);
+            var body = await ApiRequestReader.ReadBodyAsync(context.Request, context.RequestAborted);
             wellFormed = body is not null && AlipayWire.TryAddForm(Encoding.UTF8.GetString(body), fields);
         }
         if (!wellFormed)
@@ -156,21 +155,5 @@ internal sealed class AlipayRequestReader(AlipayAppRegistry apps, AlipaySimulato
         {
             return false;
         }
-    }
-
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[8192];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-            {
-                return null;
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 }
