@@ -69,18 +69,21 @@ public sealed class CommandCounter : IDisposable
 }
 
 /// <summary>CPU time used so far by this process, by mariadbd, and by the whole machine (all from /proc).</summary>
-public sealed record CpuSample(TimeSpan Process, TimeSpan Database, TimeSpan MachineBusy, TimeSpan MachineTotal)
+/// <remarks><see cref="MachineIoWait"/> is idle time with disk I/O outstanding: counted as not busy.</remarks>
+public sealed record CpuSample(TimeSpan Process, TimeSpan Database, TimeSpan MachineBusy, TimeSpan MachineTotal, TimeSpan MachineIoWait = default)
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
     public static CpuSample Read()
     {
         using var self = System.Diagnostics.Process.GetCurrentProcess();
-        return new CpuSample(self.TotalProcessorTime, DatabaseCpu(), Machine().Busy, Machine().Total);
+        var machine = Machine();
+        return new CpuSample(self.TotalProcessorTime, DatabaseCpu(), machine.Busy, machine.Total, machine.IoWait);
     }
 
     public CpuSample Minus(CpuSample earlier) =>
-        new(Process - earlier.Process, Database - earlier.Database, MachineBusy - earlier.MachineBusy, MachineTotal - earlier.MachineTotal);
+        new(Process - earlier.Process, Database - earlier.Database, MachineBusy - earlier.MachineBusy, MachineTotal - earlier.MachineTotal,
+            MachineIoWait - earlier.MachineIoWait);
 
     private static string? _databaseStat;
 
@@ -115,17 +118,17 @@ public sealed record CpuSample(TimeSpan Process, TimeSpan Database, TimeSpan Mac
         return null;
     }
 
-    private static (TimeSpan Busy, TimeSpan Total) Machine()
+    private static (TimeSpan Busy, TimeSpan Total, TimeSpan IoWait) Machine()
     {
         if (!File.Exists("/proc/stat"))
         {
-            return (TimeSpan.Zero, TimeSpan.Zero);
+            return (TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero);
         }
         var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
             .Select(v => long.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var total = cpu.Take(8).Sum();
         var idle = cpu[3] + cpu[4];
-        return (TimeSpan.FromSeconds((total - idle) / TicksPerSecond), TimeSpan.FromSeconds(total / TicksPerSecond));
+        return (TimeSpan.FromSeconds((total - idle) / TicksPerSecond), TimeSpan.FromSeconds(total / TicksPerSecond), TimeSpan.FromSeconds(cpu[4] / TicksPerSecond));
     }
 }
 

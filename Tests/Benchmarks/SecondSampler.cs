@@ -63,6 +63,7 @@ public sealed class SecondSampler : IAsyncDisposable
         public double ProcessCpuMs;
         public double DatabaseCpuMs;
         public double MachineBusyPercent;
+        public double MachineIoWaitPercent;
         public Dictionary<string, double> Server = [];
     }
 
@@ -162,6 +163,7 @@ public sealed class SecondSampler : IAsyncDisposable
                     s.ProcessCpuMs = used.Process.TotalMilliseconds;
                     s.DatabaseCpuMs = used.Database.TotalMilliseconds;
                     s.MachineBusyPercent = used.MachineTotal > TimeSpan.Zero ? 100 * used.MachineBusy / used.MachineTotal : 0;
+                    s.MachineIoWaitPercent = used.MachineTotal > TimeSpan.Zero ? 100 * used.MachineIoWait / used.MachineTotal : 0;
                     foreach (var name in ServerCounters)
                     {
                         s.Server[name] = server.GetValueOrDefault(name) - previousServer.GetValueOrDefault(name);
@@ -208,7 +210,7 @@ public sealed class SecondSampler : IAsyncDisposable
     private static string Line(Second s) =>
         string.Create(CultureInfo.InvariantCulture,
             $"process paused up to {s.MaxPauseMs:0} ms, pool work waited up to {s.MaxPoolWaitMs:0} ms ({s.MaxQueued} queued, {s.MaxThreads} threads), " +
-            $"probe commit up to {s.MaxCommitMs:0} ms; CPU {s.ProcessCpuMs:0} ms process + {s.DatabaseCpuMs:0} ms mariadbd (machine {s.MachineBusyPercent:0} % busy), " +
+            $"probe commit up to {s.MaxCommitMs:0} ms; CPU {s.ProcessCpuMs:0} ms process + {s.DatabaseCpuMs:0} ms mariadbd (machine {s.MachineBusyPercent:0} % busy, {s.MachineIoWaitPercent:0} % waiting for I/O), " +
             $"{s.Collections} GCs {s.PausedMs:0} ms paused, {s.LockContentions} lock contentions; server {s.Server.GetValueOrDefault("Questions"):0} questions, " +
             $"{s.Server.GetValueOrDefault("Threads_running"):0} threads running at its end, {s.Server.GetValueOrDefault("Innodb_log_writes"):0} log writes, " +
             $"{s.Server.GetValueOrDefault("Innodb_data_fsyncs"):0} fsyncs, {s.Server.GetValueOrDefault("Innodb_log_waits"):0} log waits, " +
