@@ -49,6 +49,7 @@ public sealed class UnionPaySimulator
         services.AddSingleton<UnionPayNotifier>();
         services.AddSingleton<ICallbackFormat>(sp => sp.GetRequiredService<UnionPayNotifier>());
         services.AddSingleton<UnionPayGateway>();
+        services.AddSingleton<UnionPayFileTransfer>();
         services.AddSingleton(sp => new UnionPaySimulator(sp.GetRequiredService<UnionPayKeys>()));
     }
 
@@ -57,6 +58,7 @@ public sealed class UnionPaySimulator
         // Generate the CA at start, not on the first request, and fail at start on a bad merchant certificate.
         app.Services.GetRequiredService<UnionPayKeys>();
         UnionPayGateway.Map(app);
+        UnionPayFileTransfer.Map(app);
         CashierEndpoints.Map(app, Cashier);
 
         var control = ControlEndpoints.MapLoopbackGroup(app, "/unionpay/control");
