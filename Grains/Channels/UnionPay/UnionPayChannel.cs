@@ -6,7 +6,8 @@ namespace PayGateway.Channels.UnionPay;
 
 /// <summary>
 /// UnionPay online gateway (ACP 5.1.0, signMethod 01) as a payment channel: WEB/WAP consume through the payer's
-/// browser (frontTransReq), APP consume through appTransReq (<c>tn</c>), queryTrans, and backUrl notifications.
+/// browser (frontTransReq), APP consume through appTransReq (<c>tn</c>), queryTrans, and backUrl notifications;
+/// refunds (UnionPayChannel.Refunds.cs) and statements (UnionPayChannel.Statements.cs).
 /// </summary>
 /// <remarks>
 /// <para>Account settings and secrets: see <see cref="UnionPayAccount"/>. <see cref="ChannelAccount.BaseUrl"/> is
@@ -232,9 +233,14 @@ public sealed partial class UnionPayChannel : IPaymentChannel
             return ChannelCallbackParseResult.Rejected("MERCHANT_MISMATCH", "The notification is for another UnionPay merchant.");
         }
 
-        if (fields.GetValueOrDefault(UnionPayFields.TxnType) != UnionPayFields.TxnTypeConsume)
+        switch (fields.GetValueOrDefault(UnionPayFields.TxnType))
         {
-            return ChannelCallbackParseResult.Rejected("UNSUPPORTED_NOTIFY", "Only consume (txnType 01) notifications are handled.");
+            case UnionPayFields.TxnTypeConsume:
+                break;
+            case UnionPayFields.TxnTypeRefund:
+                return RefundNotification(fields, merId);
+            default:
+                return ChannelCallbackParseResult.Rejected("UNSUPPORTED_NOTIFY", "Only consume (txnType 01) and refund (04) notifications are handled.");
         }
 
         if (!fields.TryGetValue(UnionPayFields.OrderId, out var orderId) || string.IsNullOrEmpty(orderId)

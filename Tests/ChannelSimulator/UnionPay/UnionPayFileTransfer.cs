@@ -8,13 +8,14 @@ namespace PayGateway.ChannelSimulator.UnionPay;
 
 /// <summary>
 /// <c>POST /unionpay/filedownload/</c>: file transfer (txnType 76, fileType 00), UnionPay's daily file for a settle date
-/// (MMDD), built from the simulator's own paid UnionPay consumes of that clearing day, every amount through
+/// (MMDD), built from the simulator's own paid UnionPay consumes and refunds of that clearing day, every amount through
 /// <see cref="BillDrift"/>. A day that has not begun answers respCode 98 (file does not exist).
 /// </summary>
 internal sealed class UnionPayFileTransfer(
     UnionPayRequestReader reader,
     UnionPayKeys keys,
     TradeStore store,
+    UnionPayRefunds refunds,
     BehaviourRegistry behaviours,
     BillDrift drift,
     RecordLog records,
@@ -65,8 +66,11 @@ internal sealed class UnionPayFileTransfer(
         var from = new DateTimeOffset(settle.ToDateTime(TimeOnly.MinValue), UnionPayWire.SettleDayOffset);
         var rows = store.PaidBetween(SimulatorProtocol.UnionPay, request.MerId, from, from.AddDays(1))
             .Where(t => drift.Lists(t.OutTradeNo))
-            .OrderBy(t => t.PaidAt)
-            .Select(t => new UnionPayZmRow(t.OutTradeNo, t.TradeNo, drift.AmountFor(t.OutTradeNo, t.Amount), t.PaidAt!.Value, t.Method == "WEB" ? "07" : "08"))
+            .Select(t => new UnionPayZmRow(UnionPayZmRow.Consume, t.OutTradeNo, t.TradeNo, drift.AmountFor(t.OutTradeNo, t.Amount), t.PaidAt!.Value, t.Method == "WEB" ? "07" : "08"))
+            .Concat(refunds.RefundedBetween(request.MerId, from, from.AddDays(1))
+                .Where(r => drift.Lists(r.OrderId))
+                .Select(r => new UnionPayZmRow(UnionPayZmRow.Refund, r.OrderId, r.QueryId, drift.AmountFor(r.OrderId, r.Amount), r.RefundedAt, "07", r.OrigQueryId, r.OrigOrderId)))
+            .OrderBy(r => r.At)
             .ToList();
         var answer = Answer(request, "00", "成功[0000000]");
         answer.Add(new("fileName", UnionPayZmFile.ZipName(request.MerId, settle)));

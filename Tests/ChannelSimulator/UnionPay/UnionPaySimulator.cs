@@ -50,6 +50,9 @@ public sealed class UnionPaySimulator
         services.AddSingleton<ICallbackFormat>(sp => sp.GetRequiredService<UnionPayNotifier>());
         services.AddSingleton<UnionPayGateway>();
         services.AddSingleton<UnionPayFileTransfer>();
+        services.AddSingleton<UnionPayRefunds>();
+        services.AddSingleton<IResettableState>(sp => sp.GetRequiredService<UnionPayRefunds>());
+        services.AddSingleton<UnionPayRefundApi>();
         services.AddSingleton(sp => new UnionPaySimulator(sp.GetRequiredService<UnionPayKeys>()));
     }
 
@@ -59,6 +62,7 @@ public sealed class UnionPaySimulator
         app.Services.GetRequiredService<UnionPayKeys>();
         UnionPayGateway.Map(app);
         UnionPayFileTransfer.Map(app);
+        UnionPayRefundApi.Map(app);
         CashierEndpoints.Map(app, Cashier);
 
         var control = ControlEndpoints.MapLoopbackGroup(app, "/unionpay/control");

@@ -4,13 +4,22 @@ using System.Text;
 
 namespace PayGateway.ChannelSimulator.UnionPay;
 
-/// <summary>One consume as a ZM record shows it.</summary>
-internal sealed record UnionPayZmRow(string OrderId, string QueryId, long Amount, DateTimeOffset PaidAt, string ChannelType);
+/// <summary>
+/// One transaction as a ZM record shows it: a consume (txnType 01), or a refund (04) with the consume's queryId and
+/// orderId in 原交易查询流水号 and 原始交易订单号.
+/// </summary>
+internal sealed record UnionPayZmRow(string TxnType, string OrderId, string QueryId, long Amount, DateTimeOffset At, string ChannelType,
+    string OrigQueryId = "", string OrigOrderId = "")
+{
+    public const string Consume = "01";
+    public const string Refund = "04";
+}
 
 /// <summary>
 /// The simulator's own builder of UnionPay's daily file (it does not use the gateway's parser): a zip
 /// <c>&lt;merId&gt;_&lt;yyyyMMdd&gt;.zip</c> holding <c>INN&lt;yyMMdd&gt;88ZM_&lt;merId&gt;</c>, one GBK record of 42
-/// fixed-width fields (separated by one space, 607 bytes, CRLF) per consume, laid out like UnionPay's demo sample;
+/// fixed-width fields (separated by one space, 607 bytes, CRLF) per transaction, laid out like UnionPay's demo sample
+/// (refunds, which the sample lacks, as documented: the fee comes back as a credit, the merchant is debited the rest);
 /// delivered as base64(zlib(zip)) in fileContent.
 /// </summary>
 internal static class UnionPayZmFile
@@ -53,15 +62,16 @@ internal static class UnionPayZmFile
 
     private static byte[] Record(string merId, UnionPayZmRow row)
     {
+        var consume = row.TxnType == UnionPayZmRow.Consume;
         var fee = Fee(row.Amount);
-        var settled = Signed('C', row.Amount - fee);
-        var beijing = row.PaidAt.ToOffset(TimeSpan.FromHours(8));
+        var settled = consume ? Signed('C', row.Amount - fee) : Signed('D', row.Amount - fee);
+        var beijing = row.At.ToOffset(TimeSpan.FromHours(8));
         string[] fields =
         [
-            "S56", "88022900", "00049993", row.QueryId[^6..], beijing.ToString("MMddHHmmss", CultureInfo.InvariantCulture), "622609******0048",
+            consume ? "S56" : "S30", "88022900", "00049993", row.QueryId[^6..], beijing.ToString("MMddHHmmss", CultureInfo.InvariantCulture), "622609******0048",
             row.Amount.ToString("D12", CultureInfo.InvariantCulture), "4899", row.ChannelType, row.QueryId, "01", row.OrderId, "01", "", "",
-            Signed('D', fee), settled, "0001", "", "01", "01", "000201", "", "", "", "", "", merId, "", "000000000000000", "",
-            " 000000000000", settled, "01080209", "", " 000000000000", " 000000000000", " 00000000000", "", "7", "", "",
+            Signed(consume ? 'D' : 'C', fee), settled, "0001", "", row.TxnType, consume ? "01" : "00", "000201", "", "", "", "", row.OrigQueryId, merId, "",
+            "000000000000000", "", " 000000000000", settled, "01080209", "", " 000000000000", " 000000000000", " 00000000000", "", "7", row.OrigOrderId, "",
         ];
         var record = new List<byte>();
         for (var i = 0; i < Widths.Length; i++)

@@ -5,8 +5,8 @@ using PayGateway.Tests.Infrastructure;
 namespace PayGateway.Tests.Reconciliation;
 
 /// <summary>
-/// Reconciliation end to end on UnionPay: APP orders over the merchant API, paid at the simulator (signed backUrl
-/// notification), the day's file fetched by the gateway with file transfer (txnType 76) and its ZM records matched
+/// Reconciliation end to end on UnionPay: APP orders and a refund over the merchant API, paid and refunded at the
+/// simulator (signed backUrl notifications), the day's file fetched by the gateway with file transfer (txnType 76) and its ZM records matched
 /// against the gateway's records. UnionPay's statement day is its clearing day, 23:00 to 23:00 Beijing time.
 /// </summary>
 public sealed class UnionPayReconciliationTests(UnionPayFixture fixture) : IClassFixture<UnionPayFixture>
@@ -34,10 +34,16 @@ public sealed class UnionPayReconciliationTests(UnionPayFixture fixture) : IClas
     }
 
     [Fact]
-    public async Task UnionPayStatement_MatchesPaymentsAndReportsInjectedDrift()
+    public async Task UnionPayStatement_MatchesPaymentsAndRefundsAndReportsInjectedDrift()
     {
         var first = ClearingDay(DateTimeOffset.UtcNow);
-        await PaidOrderAsync(2000);
+        var matched = await PaidOrderAsync(2000);
+        var refund = await MerchantClient.JsonAsync(await _merchant.PostJsonRepeatingUnavailableAsync($"/v1/orders/{matched}/refunds",
+            new { out_refund_no = $"upr-{Guid.NewGuid():N}", amount = 700 }));
+        var refundId = (string)refund["refund_id"]!;
+        // Accepted by backTransReq (pending), then done by UnionPay's refund notification (or a supervision query).
+        await Eventually.HoldsAsync(async () => await MerchantClient.JsonAsync(await _merchant.GetRepeatingUnavailableAsync($"/v1/refunds/{refundId}")),
+            r => (string?)r["status"] == "succeeded", $"refund {refundId} settled", TimeSpan.FromSeconds(30));
         var drifted = await PaidOrderAsync(2100);
         fixture.Simulator.SetBillAmount(drifted, 2000);
         var leftOut = await PaidOrderAsync(2200);
@@ -62,8 +68,9 @@ public sealed class UnionPayReconciliationTests(UnionPayFixture fixture) : IClas
         Assert.Equal((drifted, 2000L, 2100L, "reported"), ((string?)amount["order_id"], (long)amount["channel_amount"]!, (long)amount["gateway_amount"]!, (string?)amount["action"]));
         var missing = Assert.Single(items, i => (string?)i["code"] == ReconciliationCodes.PaymentMissingOnChannel);
         Assert.Equal(leftOut, (string?)missing["order_id"]);
-        // The matched payment and the drifted payment's line; the left-out one has none.
-        Assert.Equal(2, lines);
-        Assert.Equal(1, matchedLines);
+        // The matched payment, its refund (matched by the refund id sent as the refund's orderId) and the drifted
+        // payment's line; the left-out one has none.
+        Assert.Equal(3, lines);
+        Assert.Equal(2, matchedLines);
     }
 }
