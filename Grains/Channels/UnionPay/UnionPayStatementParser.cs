@@ -12,8 +12,8 @@ namespace PayGateway.Channels.UnionPay;
 /// </summary>
 /// <remarks>
 /// <para><b>Kinds.</b> 交易类型 (txnType) <c>01</c> is a consume (payment line). <c>04</c> (refund) and <c>31</c> (consume
-/// revoke) give money back: refund lines, named by their own orderId (the refund's id), of the order in 原始交易订单号,
-/// with 原交易查询流水号 (the consume's queryId) as the channel trade number. Any other txnType makes the statement
+/// revoke) give money back: refund lines, named by their own orderId (the refund's id), of the order in 原始交易订单号
+/// (or, when that is blank, the order a gateway refund id names), with 原交易查询流水号 (the consume's queryId) as the channel trade number. Any other txnType makes the statement
 /// Unknown: silently dropping records of a kind not understood could hide money.</para>
 /// <para><b>Checks</b> (the file carries no hash and no totals line of its own): the zip holds exactly one ZM file for
 /// the merchant, named for the settle date asked for; the file is whole CRLF-terminated records of exactly 607 bytes
@@ -196,12 +196,21 @@ public static class UnionPayStatementParser
             return (new StatementLine(kind, orderId, null, queryId, null, amount, Currency, rawFee, at, null), null, null);
         }
 
-        // A refund's own orderId is the refund's name; the order it belongs to is the consume's orderId.
+        // A refund's own orderId is the refund's name; the order it belongs to is the consume's orderId, written in
+        // 原始交易订单号 (documented, not seen in a sample). A gateway refund id names its order too: it stands in when
+        // that field is blank, and must agree with it when both are there.
         var origOrderId = fields[UnionPayZmLayout.OrigOrderId].Trim();
         var origQueryId = fields[UnionPayZmLayout.OrigQueryId].Trim();
+        var named = RefundId.TryParse(orderId, out var refundsOrder);
+        if (named && origOrderId.Length > 0 && origOrderId != refundsOrder)
+        {
+            return (null, Unparseable, $"Refund {orderId} is of order {refundsOrder}, but 原始交易订单号 says {origOrderId}.");
+        }
+
+        origOrderId = origOrderId.Length > 0 ? origOrderId : refundsOrder;
         if (origOrderId.Length == 0)
         {
-            return (null, Unparseable, "A refund or revoke record has no 原始交易订单号: the order it refunds is unknown.");
+            return (null, Unparseable, "A refund or revoke record has no 原始交易订单号 and no gateway refund id: the order it refunds is unknown.");
         }
 
         return (new StatementLine(kind, origOrderId, orderId, origQueryId.Length == 0 ? null : origQueryId, queryId, amount, Currency, rawFee, at, null), null, null);

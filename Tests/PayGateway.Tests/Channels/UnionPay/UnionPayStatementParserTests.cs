@@ -272,6 +272,32 @@ public sealed class UnionPayStatementParserTests
     }
 
     [Fact]
+    public void GatewayRefundIdWithoutOriginalOrderId_RefundLineOfTheOrderItNames()
+    {
+        var orderId = OrderId.Format(1_795_000_000_000, "01", 5, 1);
+        var refund = With(VectorRecords()[0], UnionPayZmLayout.TxnType, "04");
+        refund = With(refund, UnionPayZmLayout.OrderId, RefundId.For(orderId, 2));
+        refund = With(refund, UnionPayZmLayout.MerchantFee, "C000000002861");
+        refund = With(refund, UnionPayZmLayout.SettleAmount, "D000000473939");
+
+        var line = Assert.Single(ParseRecords([refund]).Lines);
+
+        Assert.Equal((StatementLineKind.Refund, orderId, RefundId.For(orderId, 2)), (line.Kind, line.OrderId, line.RefundId));
+    }
+
+    [Fact]
+    public void GatewayRefundIdOfAnotherOrderThanTheOriginalOrderId_Unknown()
+    {
+        var refund = With(VectorRecords()[0], UnionPayZmLayout.TxnType, "04");
+        refund = With(refund, UnionPayZmLayout.OrderId, RefundId.For(OrderId.Format(1_795_000_000_000, "01", 5, 1), 1));
+        refund = With(refund, UnionPayZmLayout.OrigOrderId, OrderId.Format(1_795_000_000_000, "01", 5, 2));
+        refund = With(refund, UnionPayZmLayout.MerchantFee, "C000000002861");
+        refund = With(refund, UnionPayZmLayout.SettleAmount, "D000000473939");
+
+        AssertUnknown(ParseRecords([refund]), UnionPayStatementParser.Unparseable);
+    }
+
+    [Fact]
     public void TransmissionTimeAcrossNewYear_TakesTheNearestYear()
     {
         var record = With(VectorRecords()[0], UnionPayZmLayout.TransmissionTime, "1231230501");
