@@ -23,6 +23,10 @@ public enum ChannelFundsState
 /// channel's refund request number (Alipay <c>out_request_no</c>, WeChat Pay <c>out_refund_no</c>): the channel
 /// deduplicates on it, so sending the same request again can never refund twice.
 /// </summary>
+/// <param name="RequestedAt">
+/// When the gateway recorded the refund: stored with it, so the same on every retry and query. UnionPay names a refund
+/// by its orderId and this time (txnTime) and can only be asked about it with both; the other channels ignore it.
+/// </param>
 public sealed record ChannelRefundRequest(
     string RefundId,
     string OrderId,
@@ -30,10 +34,12 @@ public sealed record ChannelRefundRequest(
     long RefundAmount,
     long OrderAmount,
     string Currency,
-    string? Reason);
+    string? Reason,
+    DateTimeOffset RequestedAt);
 
 /// <summary>What the gateway knows to ask about one refund.</summary>
-public sealed record ChannelRefundQuery(string RefundId, string OrderId, string? ChannelTradeNo, long RefundAmount, string Currency);
+/// <param name="RequestedAt">The refund's <see cref="ChannelRefundRequest.RequestedAt"/>, from the stored refund.</param>
+public sealed record ChannelRefundQuery(string RefundId, string OrderId, string? ChannelTradeNo, long RefundAmount, string Currency, DateTimeOffset RequestedAt);
 
 /// <summary>
 /// The channel's answer to a refund request or a refund query. On a request: <see cref="ChannelFundsState.Pending"/>

@@ -130,7 +130,9 @@ public sealed partial class OrderGrain
     {
         var s = state.State;
         var refund = FindRefund(refundId)!;
-        var request = new ChannelRefundRequest(refundId, s.OrderId!, s.ChannelTradeNo, refund.Amount, s.Amount, s.Currency, refund.Reason);
+        // The refund's stored creation time, never "now": UnionPay names the refund by it on every retry and query.
+        var request = new ChannelRefundRequest(refundId, s.OrderId!, s.ChannelTradeNo, refund.Amount, s.Amount, s.Currency, refund.Reason,
+            DateTimeOffset.FromUnixTimeMilliseconds(refund.CreatedAtMs));
         var result = await CallChannelAsync(
             (adapter, account, ct) => adapter is IRefundChannel refunds ? refunds.RefundAsync(account, request, ct) : Task.FromResult(ChannelRefundResult.Unknown("The channel cannot refund.")),
             ChannelRefundResult.Unknown);
@@ -140,7 +142,7 @@ public sealed partial class OrderGrain
     private Task<ChannelRefundResult> QueryRefundAsync(StoredRefund refund)
     {
         var s = state.State;
-        var query = new ChannelRefundQuery(refund.RefundId, s.OrderId!, s.ChannelTradeNo, refund.Amount, s.Currency);
+        var query = new ChannelRefundQuery(refund.RefundId, s.OrderId!, s.ChannelTradeNo, refund.Amount, s.Currency, DateTimeOffset.FromUnixTimeMilliseconds(refund.CreatedAtMs));
         return CallChannelAsync(
             (adapter, account, ct) => adapter is IRefundChannel refunds ? refunds.QueryRefundAsync(account, query, ct) : Task.FromResult(ChannelRefundResult.Unknown("The channel cannot refund.")),
             ChannelRefundResult.Unknown);

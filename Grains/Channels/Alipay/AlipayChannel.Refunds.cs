@@ -60,7 +60,7 @@ public sealed partial class AlipayChannel : IRefundChannel
             return ChannelRefundResult.Unknown(call.Problem!);
         }
 
-        var query = new ChannelRefundQuery(request.RefundId, request.OrderId, request.ChannelTradeNo, request.RefundAmount, request.Currency);
+        var query = new ChannelRefundQuery(request.RefundId, request.OrderId, request.ChannelTradeNo, request.RefundAmount, request.Currency, request.RequestedAt);
         switch (call.Code)
         {
             case "10000" when !NamesOrder(payload, request.OrderId):

@@ -43,7 +43,7 @@ public static partial class AlipayStatementParser
     private static readonly string[] RequiredColumns =
         [TradeNoColumn, OrderIdColumn, TypeColumn, CompletedAtColumn, OrderAmountColumn, ReceivedColumn, RefundIdColumn];
 
-    private static readonly Encoding Gbk = LoadGbk();
+    private static readonly Encoding Gbk = GbkEncoding.Instance;
 
     /// <summary>
     /// The statement in <paramref name="zip"/>: <see cref="StatementAvailability.Ready"/> with its lines when the file
@@ -244,13 +244,6 @@ public static partial class AlipayStatementParser
 
         fields.Add(value.ToString().Trim());
         return fields;
-    }
-
-    private static Encoding LoadGbk()
-    {
-        // .NET Core ships only the Unicode and Latin encodings until the code-page provider is registered.
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(936);
     }
 
     [GeneratedRegex(@"^#交易合计[：:]\s*(?<count>\d+)\s*笔[，,]\s*商家实收共\s*(?<total>-?[0-9.]+)\s*元")]

@@ -7,7 +7,8 @@ namespace PayGateway.Channels.UnionPay;
 /// A UnionPay account's settings and secrets, read and checked. Settings: <c>mer_id</c>, <c>root_cert</c> and
 /// <c>middle_cert</c> (UnionPay's CA certificates, PEM or base64 DER), optional <c>environment</c>
 /// (<c>production</c>, the default, or <c>test</c>: the CN rule, see <see cref="UnionPayCnRule"/>) and optional
-/// <c>pay_window_minutes</c> (see <see cref="UnionPayChannel"/>). Secrets: <c>sign_cert_pfx</c> (base64 of the
+/// <c>pay_window_minutes</c> (see <see cref="UnionPayChannel"/>) and optional <c>file_transfer_url</c> (see
+/// <see cref="FileTransferUrl"/>). Secrets: <c>sign_cert_pfx</c> (base64 of the
 /// merchant's .pfx signing certificate) and <c>sign_cert_password</c>.
 /// </summary>
 /// <remarks>Errors name the setting or secret, never its value.</remarks>
@@ -18,6 +19,7 @@ internal static class UnionPayAccount
     public const string MiddleCertSetting = "middle_cert";
     public const string EnvironmentSetting = "environment";
     public const string PayWindowSetting = "pay_window_minutes";
+    public const string FileTransferUrlSetting = "file_transfer_url";
     public const string SignCertPfxSecret = "sign_cert_pfx";
     public const string SignCertPasswordSecret = "sign_cert_password";
 
@@ -49,6 +51,27 @@ internal static class UnionPayAccount
             && TimeSpan.FromMinutes(minutes) is var window && window >= MinPayWindow && window <= MaxPayWindow
             ? window
             : throw Error(account, $"'{PayWindowSetting}' must be whole minutes from {MinPayWindow.TotalMinutes} to {MaxPayWindow.TotalMinutes}.");
+    }
+
+    /// <summary>
+    /// Where file transfer (txnType 76) is posted: UnionPay serves it from its own host, not the gateway's. The
+    /// <c>file_transfer_url</c> setting when given; otherwise derived from the production or test gateway root.
+    /// </summary>
+    public static Uri FileTransferUrl(ChannelAccount account)
+    {
+        if (account.Settings.GetValueOrDefault(FileTransferUrlSetting) is { Length: > 0 } text)
+        {
+            return Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
+                ? url
+                : throw Error(account, $"'{FileTransferUrlSetting}' must be an absolute http(s) URL.");
+        }
+
+        return account.BaseUrl.Host switch
+        {
+            "gateway.95516.com" => new Uri("https://filedownload.95516.com/"),
+            "gateway.test.95516.com" => new Uri("https://filedownload.test.95516.com/"),
+            _ => throw Error(account, $"'{FileTransferUrlSetting}' is needed: the base URL is not UnionPay's production or test gateway."),
+        };
     }
 
     public static UnionPayTrust Trust(ChannelAccount account)

@@ -6,7 +6,8 @@ namespace PayGateway.Channels.UnionPay;
 
 /// <summary>
 /// UnionPay online gateway (ACP 5.1.0, signMethod 01) as a payment channel: WEB/WAP consume through the payer's
-/// browser (frontTransReq), APP consume through appTransReq (<c>tn</c>), queryTrans, and backUrl notifications.
+/// browser (frontTransReq), APP consume through appTransReq (<c>tn</c>), queryTrans, and backUrl notifications;
+/// refunds (UnionPayChannel.Refunds.cs) and statements (UnionPayChannel.Statements.cs).
 /// </summary>
 /// <remarks>
 /// <para>Account settings and secrets: see <see cref="UnionPayAccount"/>. <see cref="ChannelAccount.BaseUrl"/> is
@@ -232,9 +233,14 @@ public sealed partial class UnionPayChannel : IPaymentChannel
             return ChannelCallbackParseResult.Rejected("MERCHANT_MISMATCH", "The notification is for another UnionPay merchant.");
         }
 
-        if (fields.GetValueOrDefault(UnionPayFields.TxnType) != UnionPayFields.TxnTypeConsume)
+        switch (fields.GetValueOrDefault(UnionPayFields.TxnType))
         {
-            return ChannelCallbackParseResult.Rejected("UNSUPPORTED_NOTIFY", "Only consume (txnType 01) notifications are handled.");
+            case UnionPayFields.TxnTypeConsume:
+                break;
+            case UnionPayFields.TxnTypeRefund:
+                return RefundNotification(fields, merId);
+            default:
+                return ChannelCallbackParseResult.Rejected("UNSUPPORTED_NOTIFY", "Only consume (txnType 01) and refund (04) notifications are handled.");
         }
 
         if (!fields.TryGetValue(UnionPayFields.OrderId, out var orderId) || string.IsNullOrEmpty(orderId)
@@ -281,6 +287,12 @@ public sealed partial class UnionPayChannel : IPaymentChannel
         }
 
         _ = UnionPayAccount.PayWindow(account);
+        if (account.Settings.ContainsKey(UnionPayAccount.FileTransferUrlSetting))
+        {
+            // Only when set: accounts on UnionPay's own hosts derive it, and a missing one fails only statements.
+            _ = UnionPayAccount.FileTransferUrl(account);
+        }
+
         using var trust = UnionPayAccount.Trust(account);
         using var key = UnionPayAccount.SigningKey(account);
     }
@@ -320,7 +332,15 @@ public sealed partial class UnionPayChannel : IPaymentChannel
         }
     }
 
-    private async Task<UnionPayCall> CallAsync(ChannelAccount account, string path, string orderId, IEnumerable<KeyValuePair<string, string?>> fields, CancellationToken cancellationToken)
+    private Task<UnionPayCall> CallAsync(ChannelAccount account, string path, string orderId, IEnumerable<KeyValuePair<string, string?>> fields, CancellationToken cancellationToken) =>
+        CallAsync(account, Endpoint(account, path), path, orderId, fields, cancellationToken);
+
+    /// <summary>
+    /// Signs and posts <paramref name="fields"/>, then reads and verifies the answer. An answer that is not verified or
+    /// names another merchant (or, when <paramref name="orderId"/> is given, another order) is a failed call: nothing in
+    /// it may be applied.
+    /// </summary>
+    private async Task<UnionPayCall> CallAsync(ChannelAccount account, Uri endpoint, string path, string? orderId, IEnumerable<KeyValuePair<string, string?>> fields, CancellationToken cancellationToken)
     {
         IReadOnlyList<KeyValuePair<string, string>> signed;
         using (var key = UnionPayAccount.SigningKey(account))
@@ -337,7 +357,7 @@ public sealed partial class UnionPayChannel : IPaymentChannel
         try
         {
             var client = _httpClientFactory.CreateClient(HttpClientName);
-            using var response = await client.PostAsync(Endpoint(account, path), content, cancellationToken).ConfigureAwait(false);
+            using var response = await client.PostAsync(endpoint, content, cancellationToken).ConfigureAwait(false);
             status = (int)response.StatusCode;
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             text = Encoding.UTF8.GetString(body);
@@ -369,7 +389,8 @@ public sealed partial class UnionPayChannel : IPaymentChannel
         }
 
         // Correctly signed, but about another merchant or order: nothing here may be applied to this one.
-        if (answer.GetValueOrDefault(UnionPayFields.MerId) != UnionPayAccount.MerId(account) || answer.GetValueOrDefault(UnionPayFields.OrderId) != orderId)
+        if (answer.GetValueOrDefault(UnionPayFields.MerId) != UnionPayAccount.MerId(account)
+            || (orderId is not null && answer.GetValueOrDefault(UnionPayFields.OrderId) != orderId))
         {
             LogOtherOrder(path, account.AccountId, orderId, answer.GetValueOrDefault(UnionPayFields.OrderId));
             return UnionPayCall.Failed($"The {path} answer names another merId or orderId.");
@@ -409,7 +430,7 @@ public sealed partial class UnionPayChannel : IPaymentChannel
     private partial void LogUnverifiable(string path, string accountId, string status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "UnionPay {Path} for account {AccountId} asked about {OrderId} but answered about {AnsweredOrderId}; outcome unknown")]
-    private partial void LogOtherOrder(string path, string accountId, string orderId, string? answeredOrderId);
+    private partial void LogOtherOrder(string path, string accountId, string? orderId, string? answeredOrderId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "UnionPay {Path} for account {AccountId}: respCode {RespCode}, origRespCode {OrigRespCode}")]
     private partial void LogResult(string path, string accountId, string? respCode, string? origRespCode);

@@ -31,6 +31,10 @@ public static class UnionPayFields
     public const string Tn = "tn";
     public const string TraceNo = "traceNo";
     public const string TraceTime = "traceTime";
+    public const string SettleDate = "settleDate";
+    public const string FileType = "fileType";
+    public const string FileName = "fileName";
+    public const string FileContent = "fileContent";
 
     /// <summary>The only protocol version spoken here: 5.0.0 signed with SHA-1 and a locally configured cert.</summary>
     public const string Version510 = "5.1.0";
@@ -43,9 +47,16 @@ public static class UnionPayFields
     public const string TxnTypeQuery = "00";
     public const string TxnTypeConsume = "01";
     public const string TxnTypeRefund = "04";
+    public const string TxnTypeFileTransfer = "76";
 
     /// <summary>txnSubType of a consume: self-service consume.</summary>
     public const string SubTypeSelfServiceConsume = "01";
+
+    /// <summary>txnSubType of a file transfer: download.</summary>
+    public const string SubTypeFileDownload = "01";
+
+    /// <summary>fileType of the ordinary daily transaction file (the zip with the ZM, ZME and RD files).</summary>
+    public const string FileTypeDaily = "00";
 
     /// <summary>txnSubType of query and refund.</summary>
     public const string SubTypeDefault = "00";
@@ -53,7 +64,7 @@ public static class UnionPayFields
     /// <summary>B2C gateway / WAP payment (also the bizType of app consumes through appTransReq).</summary>
     public const string BizTypeGateway = "000201";
 
-    /// <summary>bizType of queryTrans.</summary>
+    /// <summary>bizType of queryTrans and file transfer.</summary>
     public const string BizTypeQuery = "000000";
 
     public const string ChannelTypeDesktop = "07";

@@ -66,7 +66,7 @@ internal sealed class WeChatPayRefunds(WeChatPayApiClient api)
         {
             if (code == AmbiguousRefusal)
             {
-                var query = await QueryRefundAsync(merchant, new ChannelRefundQuery(request.RefundId, request.OrderId, request.ChannelTradeNo, request.RefundAmount, request.Currency), cancellationToken)
+                var query = await QueryRefundAsync(merchant, new ChannelRefundQuery(request.RefundId, request.OrderId, request.ChannelTradeNo, request.RefundAmount, request.Currency, request.RequestedAt), cancellationToken)
                     .ConfigureAwait(false);
                 if (query.State != ChannelFundsState.NotFound)
                 {

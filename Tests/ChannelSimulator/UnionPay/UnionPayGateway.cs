@@ -8,13 +8,15 @@ namespace PayGateway.ChannelSimulator.UnionPay;
 
 /// <summary>
 /// <c>/unionpay/gateway/api/…</c>: frontTransReq.do (the payer's browser POSTs the signed consume form and is sent to
-/// the cashier), appTransReq.do (app consume, answers <c>tn</c>) and queryTrans.do. Trades live in the shared store
+/// the cashier), appTransReq.do (app consume, answers <c>tn</c>) and queryTrans.do (consumes and refunds; refunds
+/// themselves are <see cref="UnionPayRefundApi"/>). Trades live in the shared store
 /// under <see cref="SimulatorProtocol.UnionPay"/>; paying one sends the backUrl notification.
 /// </summary>
 internal sealed class UnionPayGateway(
     UnionPayRequestReader reader,
     UnionPayKeys keys,
     UnionPayOrders orders,
+    UnionPayRefunds refunds,
     TradeStore store,
     BehaviourRegistry behaviours,
     RecordLog records,
@@ -115,6 +117,23 @@ internal sealed class UnionPayGateway(
         call.Behaviour = behaviours.Resolve(orderId, SimulatorOperation.Query);
         if (!await call.ApplyDelayAndFailAsync(orderId, null, null))
         {
+            return;
+        }
+
+        // A refund is a transaction of its own, found by its orderId + txnTime like a consume.
+        if (refunds.Find(request.MerId, orderId) is { } refund)
+        {
+            if (refund.TxnTime != request.Field("txnTime"))
+            {
+                await call.ReplyAsync(200, UnionPayAnswers.Error(request, "34", "查无此交易"), "34", orderId);
+                return;
+            }
+            var refundAnswer = UnionPayAnswers.Base(request, "00", "成功[0000000]");
+            refundAnswer.AddRange(UnionPayRefundApi.RefundFields(refund, refund.Amount));
+            refundAnswer.Add(new("currencyCode", UnionPayWire.CurrencyCode));
+            refundAnswer.Add(new("origRespCode", "00"));
+            refundAnswer.Add(new("origRespMsg", "成功[0000000]"));
+            await call.ReplyAsync(200, refundAnswer, "SUCCESS", orderId, refund.Amount, UnionPayWire.Currency, refund.QueryId);
             return;
         }
 

@@ -58,7 +58,8 @@ internal sealed class UnionPayNotifier(UnionPayKeys keys, UnionPayOrders orders)
             new("currencyCode", UnionPayWire.CurrencyCode),
             new("settleAmt", amount.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             new("settleCurrencyCode", UnionPayWire.CurrencyCode),
-            new("settleDate", paidAt.ToString("MMdd", System.Globalization.CultureInfo.InvariantCulture)),
+            // The clearing day, which ends at 23:00 Beijing time: the file-transfer settleDate that lists the payment.
+            new("settleDate", UnionPayWire.SettleDay(paidAt).ToString("MMdd", System.Globalization.CultureInfo.InvariantCulture)),
             new("traceNo", trade.TradeNo[^6..]),
             new("traceTime", paidAt.ToString("MMddHHmmss", System.Globalization.CultureInfo.InvariantCulture)),
             new("accNo", "6216***********0018"),

@@ -49,6 +49,10 @@ public sealed class UnionPaySimulator
         services.AddSingleton<UnionPayNotifier>();
         services.AddSingleton<ICallbackFormat>(sp => sp.GetRequiredService<UnionPayNotifier>());
         services.AddSingleton<UnionPayGateway>();
+        services.AddSingleton<UnionPayFileTransfer>();
+        services.AddSingleton<UnionPayRefunds>();
+        services.AddSingleton<IResettableState>(sp => sp.GetRequiredService<UnionPayRefunds>());
+        services.AddSingleton<UnionPayRefundApi>();
         services.AddSingleton(sp => new UnionPaySimulator(sp.GetRequiredService<UnionPayKeys>()));
     }
 
@@ -57,6 +61,8 @@ public sealed class UnionPaySimulator
         // Generate the CA at start, not on the first request, and fail at start on a bad merchant certificate.
         app.Services.GetRequiredService<UnionPayKeys>();
         UnionPayGateway.Map(app);
+        UnionPayFileTransfer.Map(app);
+        UnionPayRefundApi.Map(app);
         CashierEndpoints.Map(app, Cashier);
 
         var control = ControlEndpoints.MapLoopbackGroup(app, "/unionpay/control");

@@ -71,6 +71,30 @@ internal static class UnionPayWire
     public static string BeijingTime(DateTimeOffset instant) =>
         instant.ToOffset(TimeSpan.FromHours(8)).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// UnionPay's clearing day runs from 23:00 Beijing time the evening before to 23:00: the calendar day at +09:00.
+    /// </summary>
+    public static readonly TimeSpan SettleDayOffset = TimeSpan.FromHours(9);
+
+    /// <summary>The clearing day (settleDate) a moment belongs to.</summary>
+    public static DateOnly SettleDay(DateTimeOffset at) => DateOnly.FromDateTime(at.ToOffset(SettleDayOffset).DateTime);
+
+    /// <summary>The day a file-transfer settleDate (MMDD, no year) names: the one nearest to the current clearing day.</summary>
+    public static DateOnly? SettleDayOf(string mmdd, DateTimeOffset now)
+    {
+        var today = SettleDay(now);
+        DateOnly? nearest = null;
+        foreach (var year in new[] { today.Year - 1, today.Year, today.Year + 1 })
+        {
+            if (DateOnly.TryParseExact(year.ToString("D4", CultureInfo.InvariantCulture) + mmdd, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+                && (nearest is null || Math.Abs(day.DayNumber - today.DayNumber) < Math.Abs(nearest.Value.DayNumber - today.DayNumber)))
+            {
+                nearest = day;
+            }
+        }
+        return nearest;
+    }
+
     public static bool TryParseBeijingTime(string? text, out DateTimeOffset instant)
     {
         instant = default;

@@ -12,9 +12,9 @@ public partial class AlipayChannelTests
 {
     private const string RefundId = "ord_20240101_0001R001";
 
-    private static ChannelRefundRequest RefundRequest(long amount = 1234) => new(RefundId, OrderId, null, amount, 1234, "CNY", null);
+    private static ChannelRefundRequest RefundRequest(long amount = 1234) => new(RefundId, OrderId, null, amount, 1234, "CNY", null, new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
-    private static ChannelRefundQuery RefundQuery(long amount = 1234) => new(RefundId, OrderId, null, amount, "CNY");
+    private static ChannelRefundQuery RefundQuery(long amount = 1234) => new(RefundId, OrderId, null, amount, "CNY", new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
     private static ChannelTransferRequest TransferRequest(string transferId = "T0001", long amount = 1234) =>
         new(transferId, amount, "CNY", PayeeTypes.AlipayUserId, "2088301234567890", null, null);

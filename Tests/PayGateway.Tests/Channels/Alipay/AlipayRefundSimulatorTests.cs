@@ -37,9 +37,9 @@ public sealed class AlipayRefundSimulatorTests : IAsyncLifetime
     }
 
     private static ChannelRefundRequest Refund(string refundId, long amount, string currency = "CNY", string? reason = "商品退货") =>
-        new(refundId, OrderId, null, amount, Paid, currency, reason);
+        new(refundId, OrderId, null, amount, Paid, currency, reason, new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
-    private static ChannelRefundQuery Query(string refundId, long amount) => new(refundId, OrderId, null, amount, "CNY");
+    private static ChannelRefundQuery Query(string refundId, long amount) => new(refundId, OrderId, null, amount, "CNY", new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
     private Task<ChannelRefundResult> RefundAsync(string refundId, long amount) => _h.Channel.RefundAsync(_h.Account, Refund(refundId, amount), default);
 

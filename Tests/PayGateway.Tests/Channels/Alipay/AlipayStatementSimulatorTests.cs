@@ -50,7 +50,7 @@ public sealed class AlipayStatementSimulatorTests : IAsyncLifetime
     private async Task RefundedAsync(string refundId, string orderId, long amount, long paid)
     {
         _time.Advance(TimeSpan.FromMinutes(1));
-        var result = await _h.Channel.RefundAsync(_h.Account, new ChannelRefundRequest(refundId, orderId, null, amount, paid, "CNY", "退货"), default);
+        var result = await _h.Channel.RefundAsync(_h.Account, new ChannelRefundRequest(refundId, orderId, null, amount, paid, "CNY", "退货", new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero)), default);
         Assert.Equal(ChannelFundsState.Succeeded, result.State);
     }
 

@@ -63,10 +63,10 @@ public sealed class MockChannelHarness : IAsyncDisposable
 
     /// <summary>The gateway's refund id shape: the order id, R, three digits.</summary>
     public static ChannelRefundRequest Refund(string orderId, int number, long amount, long orderAmount = 1234) =>
-        new($"{orderId}R{number:D3}", orderId, null, amount, orderAmount, "CNY", "Customer returned the goods");
+        new($"{orderId}R{number:D3}", orderId, null, amount, orderAmount, "CNY", "Customer returned the goods", new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
     public static ChannelRefundQuery QueryFor(ChannelRefundRequest refund) =>
-        new(refund.RefundId, refund.OrderId, refund.ChannelTradeNo, refund.RefundAmount, refund.Currency);
+        new(refund.RefundId, refund.OrderId, refund.ChannelTradeNo, refund.RefundAmount, refund.Currency, refund.RequestedAt);
 
     public static ChannelTransferRequest Transfer(string transferId, string payeeAccount = "payee-001", long amount = 5000) =>
         new(transferId, amount, "CNY", PayeeTypes.MockAccount, payeeAccount, "Test Payee", "Commission");

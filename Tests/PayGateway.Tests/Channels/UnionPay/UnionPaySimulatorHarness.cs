@@ -69,7 +69,7 @@ public sealed class UnionPaySimulatorHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>The account as the gateway would hold it: BaseUrl is the simulator's UnionPay root.</summary>
+    /// <summary>The account as the gateway would hold it: BaseUrl is the simulator's UnionPay root, file transfer its filedownload host.</summary>
     public ChannelAccount AccountWith(string? rootPem = null, string? pfxBase64 = null, string merId = MerId) => new(
         UnionPayChannel.ChannelName, "acc-unionpay-1", new Uri(Simulator.BaseAddress, "unionpay/"),
         new Dictionary<string, string>
@@ -77,6 +77,7 @@ public sealed class UnionPaySimulatorHarness : IAsyncDisposable
             ["mer_id"] = merId,
             ["root_cert"] = rootPem ?? Simulator.UnionPay.RootCertificatePem,
             ["middle_cert"] = Simulator.UnionPay.MiddleCertificatePem,
+            ["file_transfer_url"] = new Uri(Simulator.BaseAddress, "unionpay/filedownload/").AbsoluteUri,
         },
         new Dictionary<string, string>
         {

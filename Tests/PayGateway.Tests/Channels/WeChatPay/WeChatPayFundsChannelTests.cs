@@ -433,9 +433,9 @@ public sealed class WeChatPayFundsChannelTests : IDisposable
         Assert.Equal((ChannelFundsState.NotFound, code), (result.State, result.ErrorCode));
     }
 
-    private static ChannelRefundRequest Refund() => new(RefundId, OrderId, "4200001234202611260000000001", 600, 1000, "CNY", "商品已售完");
+    private static ChannelRefundRequest Refund() => new(RefundId, OrderId, "4200001234202611260000000001", 600, 1000, "CNY", "商品已售完", new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
-    private static ChannelRefundQuery Query() => new(RefundId, OrderId, "4200001234202611260000000001", 600, "CNY");
+    private static ChannelRefundQuery Query() => new(RefundId, OrderId, "4200001234202611260000000001", 600, "CNY", new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
     private static ChannelTransferRequest Transfer() => new(TransferId, 5000, "CNY", PayeeTypes.WeChatOpenId, OpenId, null, "佣金");
 

@@ -108,10 +108,10 @@ public sealed class WeChatPaySimulatorHarness : IAsyncDisposable
 
     /// <summary>A refund of <paramref name="amount"/> of an order of <paramref name="orderAmount"/>; the refund id is the gateway's shape, order id + R + 3 digits.</summary>
     public static ChannelRefundRequest Refund(string orderId, long amount, long orderAmount = 1234, int sequence = 1, string? reason = "商品已售完") =>
-        new($"{orderId}R{sequence:D3}", orderId, null, amount, orderAmount, "CNY", reason);
+        new($"{orderId}R{sequence:D3}", orderId, null, amount, orderAmount, "CNY", reason, new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
     public static ChannelRefundQuery QueryOf(ChannelRefundRequest refund) =>
-        new(refund.RefundId, refund.OrderId, refund.ChannelTradeNo, refund.RefundAmount, refund.Currency);
+        new(refund.RefundId, refund.OrderId, refund.ChannelTradeNo, refund.RefundAmount, refund.Currency, refund.RequestedAt);
 
     /// <summary>A transfer to an openid; the id is the gateway's shape, T + 24 characters.</summary>
     public static ChannelTransferRequest Transfer(string tag, long amount = 5000, string? payeeName = null) =>
