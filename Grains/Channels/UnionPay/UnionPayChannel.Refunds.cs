@@ -34,23 +34,16 @@ public sealed partial class UnionPayChannel : IRefundChannel
             return RefundRefused("CHANNEL_TRADE_NO_REQUIRED", "A UnionPay refund names the consume by its queryId; the order has none recorded.");
         }
 
-        var fields = new List<KeyValuePair<string, string?>>
-        {
-            new(UnionPayFields.Version, UnionPayFields.Version510),
-            new(UnionPayFields.Encoding, UnionPayFields.Utf8),
-            new(UnionPayFields.SignMethod, UnionPayFields.SignMethodRsa),
-            new(UnionPayFields.TxnType, UnionPayFields.TxnTypeRefund),
-            new(UnionPayFields.TxnSubType, UnionPayFields.SubTypeDefault),
-            new(UnionPayFields.BizType, UnionPayFields.BizTypeGateway),
+        var fields = RequestFields(UnionPayAccount.MerId(account), UnionPayFields.TxnTypeRefund, UnionPayFields.SubTypeDefault, UnionPayFields.BizTypeGateway);
+        fields.AddRange(
+        [
             new(UnionPayFields.ChannelType, UnionPayFields.ChannelTypeDesktop),
-            new(UnionPayFields.AccessType, UnionPayFields.AccessTypeMerchant),
-            new(UnionPayFields.MerId, UnionPayAccount.MerId(account)),
             new(UnionPayFields.OrderId, request.RefundId),
             new(UnionPayFields.TxnTime, UnionPayFormats.ToBeijingTime(request.RequestedAt)),
             new(UnionPayFields.TxnAmt, UnionPayFormats.ToTxnAmt(request.RefundAmount)),
             new(UnionPayFields.OrigQryId, request.ChannelTradeNo),
             new(UnionPayFields.BackUrl, account.NotifyUrl.AbsoluteUri),
-        };
+        ]);
 
         var call = await CallAsync(account, BackTransPath, request.RefundId, fields, cancellationToken).ConfigureAwait(false);
         if (call.Fields is not { } answer)
@@ -75,19 +68,7 @@ public sealed partial class UnionPayChannel : IRefundChannel
         ArgumentNullException.ThrowIfNull(account);
         ArgumentNullException.ThrowIfNull(query);
 
-        var fields = new List<KeyValuePair<string, string?>>
-        {
-            new(UnionPayFields.Version, UnionPayFields.Version510),
-            new(UnionPayFields.Encoding, UnionPayFields.Utf8),
-            new(UnionPayFields.SignMethod, UnionPayFields.SignMethodRsa),
-            new(UnionPayFields.TxnType, UnionPayFields.TxnTypeQuery),
-            new(UnionPayFields.TxnSubType, UnionPayFields.SubTypeDefault),
-            new(UnionPayFields.BizType, UnionPayFields.BizTypeQuery),
-            new(UnionPayFields.AccessType, UnionPayFields.AccessTypeMerchant),
-            new(UnionPayFields.MerId, UnionPayAccount.MerId(account)),
-            new(UnionPayFields.OrderId, query.RefundId),
-            new(UnionPayFields.TxnTime, UnionPayFormats.ToBeijingTime(query.RequestedAt)),
-        };
+        var fields = QueryFields(UnionPayAccount.MerId(account), query.RefundId, UnionPayFormats.ToBeijingTime(query.RequestedAt));
 
         var call = await CallAsync(account, QueryTransPath, query.RefundId, fields, cancellationToken).ConfigureAwait(false);
         if (call.Fields is not { } answer)

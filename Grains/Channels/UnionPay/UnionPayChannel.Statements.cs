@@ -31,22 +31,15 @@ public sealed partial class UnionPayChannel : IStatementChannel
         ArgumentNullException.ThrowIfNull(account);
         var merId = UnionPayAccount.MerId(account);
         var settleDate = billDate.ToString("MMdd", CultureInfo.InvariantCulture);
-        var fields = new List<KeyValuePair<string, string?>>
-        {
-            new(UnionPayFields.Version, UnionPayFields.Version510),
-            new(UnionPayFields.Encoding, UnionPayFields.Utf8),
-            new(UnionPayFields.SignMethod, UnionPayFields.SignMethodRsa),
-            new(UnionPayFields.TxnType, UnionPayFields.TxnTypeFileTransfer),
-            new(UnionPayFields.TxnSubType, UnionPayFields.SubTypeFileDownload),
-            new(UnionPayFields.BizType, UnionPayFields.BizTypeQuery),
-            new(UnionPayFields.AccessType, UnionPayFields.AccessTypeMerchant),
-            new(UnionPayFields.MerId, merId),
+        var fields = RequestFields(merId, UnionPayFields.TxnTypeFileTransfer, UnionPayFields.SubTypeFileDownload, UnionPayFields.BizTypeQuery);
+        fields.AddRange(
+        [
             // MMDD only: UnionPay keeps the files of recent days, so the year is never in doubt on its side.
             new(UnionPayFields.SettleDate, settleDate),
             // A request time, not a transaction's identity: nothing is ever asked about this call again.
             new(UnionPayFields.TxnTime, UnionPayFormats.ToBeijingTime(_timeProvider.GetUtcNow())),
             new(UnionPayFields.FileType, UnionPayFields.FileTypeDaily),
-        };
+        ]);
 
         var call = await CallAsync(account, UnionPayAccount.FileTransferUrl(account), FileTransferLabel, null, fields, cancellationToken).ConfigureAwait(false);
         if (call.Fields is not { } answer)

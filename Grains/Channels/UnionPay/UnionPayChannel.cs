@@ -85,23 +85,16 @@ public sealed partial class UnionPayChannel : IPaymentChannel
             return Refused("ORDER_EXPIRED", "The order can no longer be paid: its UnionPay pay timeout has passed.");
         }
 
-        var fields = new List<KeyValuePair<string, string?>>
-        {
-            new(UnionPayFields.Version, UnionPayFields.Version510),
-            new(UnionPayFields.Encoding, UnionPayFields.Utf8),
-            new(UnionPayFields.SignMethod, UnionPayFields.SignMethodRsa),
-            new(UnionPayFields.TxnType, UnionPayFields.TxnTypeConsume),
-            new(UnionPayFields.TxnSubType, UnionPayFields.SubTypeSelfServiceConsume),
-            new(UnionPayFields.BizType, UnionPayFields.BizTypeGateway),
-            new(UnionPayFields.AccessType, UnionPayFields.AccessTypeMerchant),
-            new(UnionPayFields.MerId, UnionPayAccount.MerId(account)),
+        var fields = RequestFields(UnionPayAccount.MerId(account), UnionPayFields.TxnTypeConsume, UnionPayFields.SubTypeSelfServiceConsume, UnionPayFields.BizTypeGateway);
+        fields.AddRange(
+        [
             new(UnionPayFields.OrderId, request.OrderId),
             new(UnionPayFields.TxnTime, UnionPayFormats.ToBeijingTime(issuedAt.Value)),
             new(UnionPayFields.TxnAmt, UnionPayFormats.ToTxnAmt(request.Amount)),
             new(UnionPayFields.CurrencyCode, UnionPayFields.CurrencyCny),
             new(UnionPayFields.BackUrl, account.NotifyUrl.AbsoluteUri),
             new(UnionPayFields.PayTimeout, UnionPayFormats.ToBeijingTime(payTimeout)),
-        };
+        ]);
 
         switch (request.Method)
         {
@@ -122,6 +115,32 @@ public sealed partial class UnionPayChannel : IPaymentChannel
         }
     }
 
+    /// <summary>
+    /// The fields every request starts with: version 5.1.0, UTF-8, an RSA signature (signMethod 01), direct merchant
+    /// access, the transaction's type and the merchant. Callers add what their transaction needs; the order of the
+    /// fields does not matter to UnionPay or to the signature, which sorts them.
+    /// </summary>
+    private static List<KeyValuePair<string, string?>> RequestFields(string merId, string txnType, string txnSubType, string bizType) =>
+    [
+        new(UnionPayFields.Version, UnionPayFields.Version510),
+        new(UnionPayFields.Encoding, UnionPayFields.Utf8),
+        new(UnionPayFields.SignMethod, UnionPayFields.SignMethodRsa),
+        new(UnionPayFields.TxnType, txnType),
+        new(UnionPayFields.TxnSubType, txnSubType),
+        new(UnionPayFields.BizType, bizType),
+        new(UnionPayFields.AccessType, UnionPayFields.AccessTypeMerchant),
+        new(UnionPayFields.MerId, merId),
+    ];
+
+    /// <summary>A queryTrans for the transaction UnionPay knows by <paramref name="orderId"/> + <paramref name="txnTime"/>: a payment or a refund.</summary>
+    private static List<KeyValuePair<string, string?>> QueryFields(string merId, string orderId, string txnTime)
+    {
+        var fields = RequestFields(merId, UnionPayFields.TxnTypeQuery, UnionPayFields.SubTypeDefault, UnionPayFields.BizTypeQuery);
+        fields.Add(new(UnionPayFields.OrderId, orderId));
+        fields.Add(new(UnionPayFields.TxnTime, txnTime));
+        return fields;
+    }
+
     public async Task<ChannelQueryResult> QueryPaymentAsync(ChannelAccount account, string orderId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(account);
@@ -130,19 +149,7 @@ public sealed partial class UnionPayChannel : IPaymentChannel
             return ChannelQueryResult.Unknown("Not a gateway order id: UnionPay cannot be asked about it.");
         }
 
-        var fields = new List<KeyValuePair<string, string?>>
-        {
-            new(UnionPayFields.Version, UnionPayFields.Version510),
-            new(UnionPayFields.Encoding, UnionPayFields.Utf8),
-            new(UnionPayFields.SignMethod, UnionPayFields.SignMethodRsa),
-            new(UnionPayFields.TxnType, UnionPayFields.TxnTypeQuery),
-            new(UnionPayFields.TxnSubType, UnionPayFields.SubTypeDefault),
-            new(UnionPayFields.BizType, UnionPayFields.BizTypeQuery),
-            new(UnionPayFields.AccessType, UnionPayFields.AccessTypeMerchant),
-            new(UnionPayFields.MerId, UnionPayAccount.MerId(account)),
-            new(UnionPayFields.OrderId, orderId),
-            new(UnionPayFields.TxnTime, txnTime),
-        };
+        var fields = QueryFields(UnionPayAccount.MerId(account), orderId, txnTime);
 
         var call = await CallAsync(account, QueryTransPath, orderId, fields, cancellationToken).ConfigureAwait(false);
         if (call.Fields is not { } answer)
