@@ -17,44 +17,8 @@ public static class AlipaySigner
     /// without <c>sign_type</c>.
     /// </summary>
     /// <exception cref="ArgumentException">A key occurs twice: the signed text would be ambiguous.</exception>
-    public static string BuildSignContent(IEnumerable<KeyValuePair<string, string?>> parameters, bool includeSignType)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-
-        // Ordinal order is what Alipay's servers use; culture-aware ordering moves '_' relative to letters.
-        var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in parameters)
-        {
-            if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(value))
-            {
-                continue;
-            }
-
-            if (key == SignParameter || (!includeSignType && key == SignTypeParameter))
-            {
-                continue;
-            }
-
-            if (!sorted.TryAdd(key, value))
-            {
-                throw new ArgumentException($"Parameter '{key}' occurs more than once.", nameof(parameters));
-            }
-        }
-
-        var builder = new StringBuilder();
-        foreach (var (key, value) in sorted)
-        {
-            if (builder.Length > 0)
-            {
-                builder.Append('&');
-            }
-
-            // Raw values: URL-encoding belongs to the transport, not to the signed text.
-            builder.Append(key).Append('=').Append(value);
-        }
-
-        return builder.ToString();
-    }
+    public static string BuildSignContent(IEnumerable<KeyValuePair<string, string?>> parameters, bool includeSignType) =>
+        SortedFieldContent.Build(parameters, key => key == SignParameter || (!includeSignType && key == SignTypeParameter));
 
     /// <summary>Signs <paramref name="content"/> (UTF-8) and returns the base64 signature.</summary>
     public static string Sign(string content, RSA privateKey, AlipaySignType signType = AlipaySignType.Rsa2)
