@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Net;
 using System.Text;
 
 namespace PayGateway.Channels.Alipay;
@@ -26,24 +25,6 @@ public static class AlipayForm
     }
 
     /// <inheritdoc cref="TryParse(ReadOnlySpan{byte}, out Dictionary{string, string}?)"/>
-    public static bool TryParse(string encoded, [NotNullWhen(true)] out Dictionary<string, string>? fields)
-    {
-        ArgumentNullException.ThrowIfNull(encoded);
-        fields = null;
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-
-        foreach (var pair in encoded.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var separator = pair.IndexOf('=');
-            var name = WebUtility.UrlDecode(separator < 0 ? pair : pair[..separator]);
-            var value = separator < 0 ? string.Empty : WebUtility.UrlDecode(pair[(separator + 1)..]);
-            if (string.IsNullOrEmpty(name) || !result.TryAdd(name, value))
-            {
-                return false;
-            }
-        }
-
-        fields = result;
-        return true;
-    }
+    public static bool TryParse(string encoded, [NotNullWhen(true)] out Dictionary<string, string>? fields) =>
+        UrlEncodedForm.TryParse(encoded, out fields);
 }

@@ -28,20 +28,7 @@ public static class UnionPayForm
             return false;
         }
 
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in text.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var separator = pair.IndexOf('=');
-            var name = WebUtility.UrlDecode(separator < 0 ? pair : pair[..separator]);
-            var value = separator < 0 ? string.Empty : WebUtility.UrlDecode(pair[(separator + 1)..]);
-            if (string.IsNullOrEmpty(name) || !result.TryAdd(name, value))
-            {
-                return false;
-            }
-        }
-
-        fields = result;
-        return true;
+        return UrlEncodedForm.TryParse(text, out fields);
     }
 
     /// <summary>
