@@ -55,7 +55,7 @@ public static partial class CreateOrderValidation
         PayMethod method = default;
         if (!PayMethods.TryParseWire(r.Method, out method))
         {
-            Error("method", $"Required: one of {string.Join(", ", Enum.GetNames<PayMethod>())}.");
+            Error("method", $"Required: one of {string.Join(", ", PayMethods.Selectable)}.");
         }
         if (r.Channel is { } channel && !ChannelName().IsMatch(channel))
         {

@@ -15,14 +15,25 @@ public enum PayMethod
     SERVER,
     /// <summary>Payer scans a QR code the merchant shows.</summary>
     QR_CODE,
+    /// <summary>
+    /// A deduction under a signed recurring-payment contract: no payer present. Only the gateway creates such orders
+    /// (a contract's renewal); a merchant's order request and an account's enabled methods cannot name it.
+    /// </summary>
+    AGREEMENT,
 }
 
 public static class PayMethods
 {
-    /// <summary>Exactly a wire name (no trimming, no case folding, no numbers): "QR_CODE " is not a method.</summary>
+    /// <summary>The methods a merchant can ask for and an operator can enable: every one but <see cref="PayMethod.AGREEMENT"/>.</summary>
+    public static IReadOnlyList<PayMethod> Selectable { get; } = Enum.GetValues<PayMethod>().Where(m => m != PayMethod.AGREEMENT).ToArray();
+
+    /// <summary>
+    /// Exactly the wire name of a selectable method (no trimming, no case folding, no numbers): "QR_CODE " is not a
+    /// method, and neither is "AGREEMENT" (deductions are made by contracts, never requested).
+    /// </summary>
     public static bool TryParseWire(string? text, out PayMethod method)
     {
         method = default;
-        return text is not null && Enum.GetNames<PayMethod>().Contains(text, StringComparer.Ordinal) && Enum.TryParse(text, out method);
+        return text is not null && Selectable.Any(m => m.ToString() == text) && Enum.TryParse(text, out method);
     }
 }

@@ -88,13 +88,16 @@ public sealed record ChannelCallback(
     string? ChannelEventId);
 
 /// <summary>
-/// Either a verified callback (about a payment, or about a refund) or the reason it was rejected. Exactly one of
-/// <see cref="Callback"/>, <see cref="Refund"/> and <see cref="RejectionCode"/> is set.
+/// Either a verified callback (about a payment, a refund or a recurring-payment contract) or the reason it was
+/// rejected. Exactly one of <see cref="Callback"/>, <see cref="Refund"/>, <see cref="Contract"/> and
+/// <see cref="RejectionCode"/> is set.
 /// </summary>
-public sealed record ChannelCallbackParseResult(ChannelCallback? Callback, string? RejectionCode, string? RejectionReason, ChannelRefundCallback? Refund = null)
+public sealed record ChannelCallbackParseResult(
+    ChannelCallback? Callback, string? RejectionCode, string? RejectionReason, ChannelRefundCallback? Refund = null, ChannelContractCallback? Contract = null)
 {
     public static ChannelCallbackParseResult Accepted(ChannelCallback callback) => new(callback, null, null);
     public static ChannelCallbackParseResult AcceptedRefund(ChannelRefundCallback refund) => new(null, null, null, refund);
+    public static ChannelCallbackParseResult AcceptedContract(ChannelContractCallback contract) => new(null, null, null, Contract: contract);
     public static ChannelCallbackParseResult Rejected(string code, string reason) => new(null, code, reason);
 }
 

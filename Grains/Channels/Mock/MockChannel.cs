@@ -16,7 +16,7 @@ public sealed partial class MockChannel(IHttpClientFactory httpClientFactory, Ti
 
     public const string ChannelName = "mock";
 
-    private static readonly PayMethod[] Methods = Enum.GetValues<PayMethod>();
+    private static readonly IReadOnlyList<PayMethod> Methods = PayMethods.Selectable;
 
     private readonly MockApiClient _api = new(httpClientFactory, time);
 
