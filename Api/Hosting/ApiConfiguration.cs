@@ -8,6 +8,7 @@ using PayGateway.Api.Admission;
 using PayGateway.Api.Callbacks;
 using PayGateway.Api.Merchants;
 using PayGateway.Api.Refunds;
+using PayGateway.Api.Recurring;
 using PayGateway.Api.Transfers;
 using PayGateway.Api.Orders;
 using PayGateway.Api.Security;
@@ -105,6 +106,7 @@ public static class ApiConfiguration
         merchant.MapOrders();
         merchant.MapRefunds();
         merchant.MapTransfers();
+        merchant.MapContracts();
         app.MapGroup("").WithCallbackAdmission().MapCallbacks();
 
         app.MapGet("/v1/gateway/public-key", (GatewayResponseSigner signer) => TypedResults.Text(signer.PublicKeyPem, "application/x-pem-file"))

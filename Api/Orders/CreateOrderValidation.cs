@@ -19,7 +19,11 @@ public static partial class CreateOrderValidation
     public static partial Regex MerchantNumber();
 
     [GeneratedRegex("^[a-z0-9_]{1,32}$")]
-    private static partial Regex ChannelName();
+    public static partial Regex ChannelName();
+
+    /// <summary>The out_trade_nos of contract deductions (<c>{contract_id}-{period}-{attempt}</c>): reserved for the gateway.</summary>
+    [GeneratedRegex("^C[0-9]{17}[0-9A-Z]{7}-[0-9]+-[0-9]+$")]
+    public static partial Regex DeductionNumber();
 
     [GeneratedRegex("^[A-Za-z0-9]{1,64}$")]
     private static partial Regex AuthCode();
@@ -35,6 +39,10 @@ public static partial class CreateOrderValidation
         if (r.OutTradeNo is null || !MerchantNumber().IsMatch(r.OutTradeNo))
         {
             Error("out_trade_no", "Required: 1-64 characters of [A-Za-z0-9_-].");
+        }
+        else if (DeductionNumber().IsMatch(r.OutTradeNo))
+        {
+            Error("out_trade_no", "Reserved: numbers of the form {contract_id}-{period}-{attempt} name contract deductions.");
         }
         if (r.Amount is not (>= MinAmount and <= MaxAmount))
         {
@@ -93,10 +101,9 @@ public static partial class CreateOrderValidation
         {
             Error("auth_code", "Only allowed with method SERVER.");
         }
-        if (r.Metadata is { } metadata && (metadata.Count > MaxMetadataEntries
-            || metadata.Any(kv => !MetadataKey().IsMatch(kv.Key) || kv.Value is null || kv.Value.Length > 500 || HasControlCharacters(kv.Value))))
+        if (!IsValidMetadata(r.Metadata))
         {
-            Error("metadata", $"At most {MaxMetadataEntries} entries; keys 1-40 characters of [A-Za-z0-9_.-]; string values of at most 500 characters.");
+            Error("metadata", MetadataRule);
         }
 
         if (errors.Count > 0)
@@ -114,9 +121,15 @@ public static partial class CreateOrderValidation
         && Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 
     /// <summary>A dotted-quad IPv4 or an IPv6 address. (IPAddress.TryParse alone also takes legacy forms like "1.2.3".)</summary>
-    private static bool IsIpAddress(string value) =>
+    public static bool IsIpAddress(string value) =>
         value.Length <= 45 && IPAddress.TryParse(value, out var address)
         && (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? value.Contains(':') : value.Split('.').Length == 4 && value.All(c => char.IsAsciiDigit(c) || c == '.'));
 
     public static bool HasControlCharacters(string value) => value.Any(char.IsControl);
+
+    public static readonly string MetadataRule = $"At most {MaxMetadataEntries} entries; keys 1-40 characters of [A-Za-z0-9_.-]; string values of at most 500 characters.";
+
+    /// <summary>Absent, or at most 20 string entries with restricted keys (orders and contracts).</summary>
+    public static bool IsValidMetadata(Dictionary<string, string>? metadata) => metadata is null || (metadata.Count <= MaxMetadataEntries
+        && !metadata.Any(kv => !MetadataKey().IsMatch(kv.Key) || kv.Value is null || kv.Value.Length > 500 || HasControlCharacters(kv.Value)));
 }

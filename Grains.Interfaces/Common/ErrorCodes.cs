@@ -36,6 +36,11 @@ public static class ErrorCodes
     public const string TransferNotSupported = "TRANSFER_NOT_SUPPORTED";
     public const string PayeeTypeNotSupported = "PAYEE_TYPE_NOT_SUPPORTED";
 
+    public const string ContractNotFound = "CONTRACT_NOT_FOUND";
+    public const string OutContractNoConflict = "OUT_CONTRACT_NO_CONFLICT";
+    public const string ContractsNotSupported = "CONTRACTS_NOT_SUPPORTED";
+    public const string ContractNotTerminable = "CONTRACT_NOT_TERMINABLE";
+
     public const string StatementsNotSupported = "STATEMENTS_NOT_SUPPORTED";
     public const string ReconciliationNotFound = "RECONCILIATION_NOT_FOUND";
 

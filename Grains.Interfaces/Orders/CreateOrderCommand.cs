@@ -2,7 +2,10 @@ using System.Collections.Immutable;
 
 namespace PayGateway;
 
-/// <summary>A validated request to create an order. The API host validates; grains trust the shape, not the app.</summary>
+/// <summary>
+/// A validated request to create an order. The API host validates; grains trust the shape, not the app.
+/// <see cref="Deduction"/> is set only by a contract's grain, for its deduction orders (method AGREEMENT).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("paygw.CreateOrderCommand")]
 public sealed record CreateOrderCommand(
     [property: Id(0)] string AppId,
@@ -20,4 +23,5 @@ public sealed record CreateOrderCommand(
     [property: Id(12)] string? UserId,
     [property: Id(13)] string? ProductId,
     [property: Id(14)] string? AuthCode,
-    [property: Id(15)] ImmutableSortedDictionary<string, string> Metadata);
+    [property: Id(15)] ImmutableSortedDictionary<string, string> Metadata,
+    [property: Id(16)] ContractDeduction? Deduction = null);

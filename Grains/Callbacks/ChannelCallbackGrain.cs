@@ -43,6 +43,10 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         {
             return await HandleRefundAsync(adapter, channelName, accountId, refund, envelope);
         }
+        if (parsed.Contract is { } contract)
+        {
+            return await HandleContractAsync(adapter, channelName, accountId, contract, envelope);
+        }
         if (parsed.Callback is not { } callback)
         {
             await review.RecordAsync("callback", channelName, accountId, null, parsed.RejectionCode ?? "REJECTED", parsed.RejectionReason ?? "", envelope.Body);
@@ -92,6 +96,34 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         if (!outcome.Accepted)
         {
             await review.RecordAsync("callback", channelName, accountId, orderId, outcome.RejectionCode!, outcome.Detail ?? "", envelope.Body);
+            return Reply(adapter, false);
+        }
+        metrics.CallbackAccepted(channelName);
+        return Reply(adapter, true);
+    }
+
+    private async Task<CallbackReply> HandleContractAsync(IPaymentChannel adapter, string channelName, string accountId, ChannelContractCallback contract, CallbackEnvelope envelope)
+    {
+        if (!ContractId.IsValid(contract.ContractId))
+        {
+            await review.RecordAsync("callback", channelName, accountId, contract.ContractId, "CONTRACT_NOT_FOUND", "The contract notification names no gateway contract id.", envelope.Body);
+            return Reply(adapter, false);
+        }
+        ReportedContractState? reported = contract.State switch
+        {
+            ChannelContractState.Signed => ReportedContractState.Signed,
+            ChannelContractState.Terminated => ReportedContractState.Terminated,
+            _ => null,
+        };
+        if (reported is null)
+        {
+            return Reply(adapter, true); // nothing the contract needs to hear; acknowledge
+        }
+        var notice = new ContractCallbackNotice(channelName, accountId, contract.ContractId, reported.Value, contract.ChannelContractNo, contract.At);
+        var outcome = await GrainFactory.GetGrain<ISignGrain>(contract.ContractId).HandleCallbackAsync(notice);
+        if (!outcome.Accepted)
+        {
+            await review.RecordAsync("callback", channelName, accountId, contract.ContractId, outcome.RejectionCode!, outcome.Detail ?? "", envelope.Body);
             return Reply(adapter, false);
         }
         metrics.CallbackAccepted(channelName);

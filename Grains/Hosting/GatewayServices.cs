@@ -42,6 +42,10 @@ public static class GatewayServices
         services.AddSingleton<OrderIdGenerator>();
         services.AddHostedService<OrderIdLeaseKeeper>();
         services.AddOptions<ReconciliationOptions>().Bind(configuration.GetSection(ReconciliationOptions.SectionName));
+        services.AddOptions<RecurringOptions>().Bind(configuration.GetSection(RecurringOptions.SectionName))
+            .Validate(o => o.AttemptsPerPeriod > 0 && o.DeductionExpireSeconds > 0 && o.DeductionTimeOfDay >= TimeSpan.Zero && o.DeductionTimeOfDay < TimeSpan.FromDays(1),
+                "Gateway:Recurring needs AttemptsPerPeriod and DeductionExpireSeconds above 0 and a DeductionTimeOfDay within a day.")
+            .ValidateOnStart();
         services.AddOptions<SupervisionOptions>().Bind(configuration.GetSection(SupervisionOptions.SectionName))
             .PostConfigure(o => o.CheckDelays = o.CheckDelays.Count > 0 ? o.CheckDelays : [.. SupervisionOptions.DefaultCheckDelays])
             .Validate(o => o.Shards > 0 && o.BatchSize > 0 && o.Parallelism > 0, "Gateway:Supervision needs Shards, BatchSize and Parallelism above 0.")

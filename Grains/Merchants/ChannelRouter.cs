@@ -66,4 +66,30 @@ public sealed class ChannelRouter(MerchantAppCache apps, ChannelAccountOpener ac
         }
         return new RouteResult(null, new GatewayError(ErrorCodes.ChannelAccountNotFound, $"The app has no enabled account on channel '{channel}'."));
     }
+
+    /// <summary>
+    /// Picks the app's enabled account for signing a recurring-payment contract with this sign method and currency
+    /// (on <paramref name="channel"/> when given), or says why there is none.
+    /// </summary>
+    public async Task<RouteResult> ResolveContractAsync(string appId, string? channel, PayMethod method, string currency)
+    {
+        var app = await apps.GetAsync(appId);
+        var candidates = (app?.App.Channels ?? []).Where(r => channel is null || r.Channel == channel).ToList();
+        if (candidates.Count == 0)
+        {
+            return new RouteResult(null, new GatewayError(ErrorCodes.ChannelNotAllowed,
+                channel is null ? "The app has no payment channel configured." : $"The app may not use channel '{channel}'."));
+        }
+        foreach (var route in candidates)
+        {
+            if (channels.Find(route.Channel) is IContractChannel contracts && contracts.SignMethods.Contains(method)
+                && contracts.ContractCurrencies.Contains(currency)
+                && (await accounts.GetAsync(route.Channel, route.AccountId))?.Sealed is { Enabled: true })
+            {
+                return new RouteResult(route, null);
+            }
+        }
+        return new RouteResult(null, new GatewayError(ErrorCodes.ContractsNotSupported,
+            $"No enabled channel account of this app signs contracts by {method} in {currency}{(channel is null ? "" : $" on channel '{channel}'")}."));
+    }
 }

@@ -21,7 +21,10 @@ public sealed class MerchantOrderKeyGrain(
         if (state.State.OrderId is null)
         {
             // From this silo's cached copies of the app and its accounts (same answer as IMerchantAppGrain.ResolveRouteAsync).
-            var route = await router.ResolveAsync(command.AppId, command.Channel, command.Method);
+            // A contract's deduction is charged where the contract was signed.
+            var route = command.Deduction is { } deduction
+                ? new RouteResult(deduction.Route, null)
+                : await router.ResolveAsync(command.AppId, command.Channel, command.Method);
             if (route.Error is { } error)
             {
                 return new OrderResult(null, error);

@@ -66,6 +66,8 @@ public sealed partial class OrderGrain(
             UserId = command.UserId,
             ProductId = command.ProductId,
             Metadata = command.Metadata,
+            ContractId = command.Deduction?.ContractId,
+            ChannelContractNo = command.Deduction?.ChannelContractNo,
             CreatedAtMs = now,
             ExpiresAtMs = now + command.ExpireSeconds * 1000L,
             // Checked at expiry at the latest, so an unpaid order is closed on time.
@@ -140,10 +142,20 @@ public sealed partial class OrderGrain(
             await MoveAsync(OrderStatus.Failed, o => o with { Failure = new StoredError(ErrorCodes.ChannelAccountMisconfigured, "The channel account is not usable; nothing was charged.") });
             return OrderResult.Ok(state.State.ToView());
         }
-        var request = new ChannelPaymentRequest(
-            s.OrderId!, s.Amount, s.Currency, s.Subject, s.Description, Enum.Parse<PayMethod>(s.Method),
-            DateTimeOffset.FromUnixTimeMilliseconds(s.ExpiresAtMs), s.ReturnUrl, s.UserIp, s.UserId, s.ProductId, authCode);
-        var result = await CallOpenChannelAsync(ct => adapter.CreatePaymentAsync(account, request, ct), ChannelPaymentResult.Unknown);
+        ChannelPaymentResult result;
+        if (s.IsDeduction)
+        {
+            result = adapter is IContractChannel contracts
+                ? await CallOpenChannelAsync(ct => contracts.DeductAsync(account, DeductionRequest(), ct), ChannelPaymentResult.Unknown)
+                : new ChannelPaymentResult(ChannelOutcome.Failed, ErrorCode: ErrorCodes.ContractsNotSupported, ErrorMessage: "The channel cannot charge under contracts; nothing was sent.");
+        }
+        else
+        {
+            var request = new ChannelPaymentRequest(
+                s.OrderId!, s.Amount, s.Currency, s.Subject, s.Description, Enum.Parse<PayMethod>(s.Method),
+                DateTimeOffset.FromUnixTimeMilliseconds(s.ExpiresAtMs), s.ReturnUrl, s.UserIp, s.UserId, s.ProductId, authCode);
+            result = await CallOpenChannelAsync(ct => adapter.CreatePaymentAsync(account, request, ct), ChannelPaymentResult.Unknown);
+        }
 
         var answered = result.Outcome != ChannelOutcome.Unknown;
         Func<OrderState, OrderState> record = o => o with
@@ -267,11 +279,38 @@ public sealed partial class OrderGrain(
         caller.OpenAsync(state.State.Channel, state.State.AccountId);
 
     private Task<ChannelQueryResult> QueryChannelAsync() =>
-        CallChannelAsync((adapter, account, ct) => adapter.QueryPaymentAsync(account, state.State.OrderId!, ct), ChannelQueryResult.Unknown);
+        CallChannelAsync((adapter, account, ct) => state.State.IsDeduction
+            ? adapter is IContractChannel contracts ? contracts.QueryDeductionAsync(account, DeductionRequest(), ct) : Task.FromResult(ChannelQueryResult.Unknown("The channel cannot charge under contracts."))
+            : adapter.QueryPaymentAsync(account, state.State.OrderId!, ct), ChannelQueryResult.Unknown);
 
-    private Task<ChannelCloseResult> CloseAtChannelAsync() =>
-        CallChannelAsync((adapter, account, ct) => adapter.ClosePaymentAsync(account, state.State.OrderId!, ct),
+    private async Task<ChannelCloseResult> CloseAtChannelAsync()
+    {
+        if (state.State.IsDeduction)
+        {
+            return CloseByQuery(await QueryChannelAsync());
+        }
+        return await CallChannelAsync((adapter, account, ct) => adapter.ClosePaymentAsync(account, state.State.OrderId!, ct),
             reason => new ChannelCloseResult(ChannelTradeState.Unknown, "CHANNEL_UNKNOWN", reason));
+    }
+
+    /// <summary>
+    /// A deduction has no payer to stop and no close call: only the channel's own final answer ends it. Never arrived
+    /// means nothing can be charged under this order any more (the contract starts a new attempt with a new order);
+    /// still processing stays open, because closing it here while the channel may still charge would lose money.
+    /// </summary>
+    private static ChannelCloseResult CloseByQuery(ChannelQueryResult truth) => truth.State switch
+    {
+        ChannelTradeState.NotFound or ChannelTradeState.Closed or ChannelTradeState.Failed => new ChannelCloseResult(ChannelTradeState.Closed),
+        ChannelTradeState.Succeeded => new ChannelCloseResult(ChannelTradeState.Succeeded),
+        _ => new ChannelCloseResult(ChannelTradeState.Unknown, truth.ErrorCode ?? "DEDUCTION_IN_PROGRESS", truth.ErrorMessage ?? "The channel is still processing the deduction."),
+    };
+
+    private ChannelDeductionRequest DeductionRequest()
+    {
+        var s = state.State;
+        return new ChannelDeductionRequest(s.OrderId!, s.ContractId!, s.ChannelContractNo!, s.Amount, s.Currency, s.Subject, s.UserIp,
+            DateTimeOffset.FromUnixTimeMilliseconds(s.CreatedAtMs));
+    }
 
     private Task<T> CallChannelAsync<T>(Func<IPaymentChannel, ChannelAccount, CancellationToken, Task<T>> call, Func<string, T> unknown) =>
         caller.CallAsync(state.State.Channel, state.State.AccountId, $"order {state.State.OrderId}", call, unknown);

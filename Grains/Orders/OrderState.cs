@@ -62,6 +62,14 @@ public sealed record OrderState
     /// <summary>Sum of succeeded refunds; projected to <c>paygw_order.refunded_amount</c>.</summary>
     [JsonPropertyName("refunded_amount")] public long RefundedAmount { get; init; }
 
+    /// <summary>For a deduction (method AGREEMENT): the gateway contract it charges under; null for every other order.</summary>
+    [JsonPropertyName("contract_id")] public string? ContractId { get; init; }
+
+    /// <summary>For a deduction: the channel's number for the contract (Alipay agreement_no, WeChat Pay contract_id).</summary>
+    [JsonPropertyName("channel_contract_no")] public string? ChannelContractNo { get; init; }
+
+    [JsonIgnore] public bool IsDeduction => ContractId is not null;
+
     [JsonIgnore] public bool Exists => OrderId is not null;
     [JsonIgnore] public OrderStatus StatusValue => OrderStatusRules.FromWire(Status);
 }

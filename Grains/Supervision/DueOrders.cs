@@ -3,8 +3,8 @@ using MySqlConnector;
 namespace PayGateway.Supervision;
 
 /// <summary>
-/// Reads what is due from the <c>paygw_order</c> and <c>paygw_transfer</c> projections (order ids and transfer ids,
-/// which start with <c>T</c>): one index range scan on next_check_at per table, filtered to a shard. Cost is
+/// Reads what is due from the <c>paygw_order</c>, <c>paygw_transfer</c> and <c>paygw_contract</c> projections (order
+/// ids, transfer ids, which start with <c>T</c>, and contract ids, which start with <c>C</c>): one index range scan on next_check_at per table, filtered to a shard. Cost is
 /// proportional to what is due, not to what exists.
 /// </summary>
 public sealed class DueOrders(string connectionString)
@@ -22,6 +22,10 @@ public sealed class DueOrders(string connectionString)
                 UNION ALL
                 (SELECT transfer_id, next_check_at FROM paygw_transfer
                   WHERE next_check_at <= @now AND CRC32(transfer_id) % @shards = @shard
+                  ORDER BY next_check_at LIMIT @limit)
+                UNION ALL
+                (SELECT contract_id, next_check_at FROM paygw_contract
+                  WHERE next_check_at <= @now AND CRC32(contract_id) % @shards = @shard
                   ORDER BY next_check_at LIMIT @limit)
             ) AS due ORDER BY next_check_at LIMIT @limit
             """, connection);

@@ -54,8 +54,8 @@ public sealed class SupervisorGrain(
             await gate.WaitAsync();
             try
             {
-                await (TransferId.IsValid(orderId)
-                    ? GrainFactory.GetGrain<ITransferGrain>(orderId).WakeAsync()
+                await (TransferId.IsValid(orderId) ? GrainFactory.GetGrain<ITransferGrain>(orderId).WakeAsync()
+                    : ContractId.IsValid(orderId) ? GrainFactory.GetGrain<ISignGrain>(orderId).WakeAsync()
                     : GrainFactory.GetGrain<IOrderGrain>(orderId).WakeAsync());
             }
             catch (Exception ex)

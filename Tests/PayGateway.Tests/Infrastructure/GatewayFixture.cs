@@ -47,6 +47,10 @@ public class GatewayFixture : IAsyncLifetime
         ["Gateway:Supervision:CheckDelays:0"] = "00:00:04",
         ["Gateway:Supervision:CheckDelays:1"] = "00:00:02",
         ["Gateway:Supervision:ExpiryRetryDelay"] = "00:00:01",
+        // Contracts: a deduction dated today is due at once, and retries and follow-ups come within a second.
+        ["Gateway:Recurring:DeductionTimeOfDay"] = "00:00:00",
+        ["Gateway:Recurring:RetryDelay"] = "00:00:01",
+        ["Gateway:Recurring:FollowDelay"] = "00:00:00.500",
         ["Gateway:Notifications:RetryDelays:0"] = "00:00:00.300",
         ["Gateway:Notifications:RetryDelays:1"] = "00:00:00.300",
         ["Gateway:Notifications:RetryDelays:2"] = "00:00:00.600",

@@ -28,7 +28,7 @@ public sealed class GrainStateQueryTests : IAsyncLifetime
         { true, "order" },
     };
 
-    private static string TableOf(string stateName) => stateName is "order" or "transfer" ? "paygw_projected_state" : "OrleansStorage";
+    private static string TableOf(string stateName) => stateName is "order" or "transfer" or "contract" ? "paygw_projected_state" : "OrleansStorage";
 
     private TestDatabase _database = null!;
 

@@ -1,0 +1,165 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using PayGateway.Orders;
+
+namespace PayGateway.Recurring;
+
+public sealed partial class SignGrain
+{
+    /// <summary>
+    /// Renewal: follow the open deduction order to its end; otherwise, when the period's time has come, record the next
+    /// attempt and create its order. At most one deduction is open at a time, and each attempt's order is named by
+    /// contract, period and attempt, so a doubled or missed tick can neither charge twice nor lose a result.
+    /// </summary>
+    private async Task RenewAsync()
+    {
+        if (state.State.OpenDeduction is { } open)
+        {
+            await FollowDeductionAsync(open);
+            if (state.State.OpenDeduction is not null)
+            {
+                return;
+            }
+        }
+        var s = state.State;
+        if (s.StatusValue != ContractStatus.Active || ContractSchedule.Exhausted(s))
+        {
+            await MoveAsync(s.StatusValue, c => c with { NextActionAtMs = null });
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var options = recurring.Value;
+        // A period whose date has passed cannot be charged any more (channels refuse deductions outside their window).
+        var period = s.NextPeriod;
+        var today = ContractSchedule.BeijingDate(now);
+        while (ContractSchedule.DueDate(s, period) < today)
+        {
+            period++;
+        }
+        if (period != s.NextPeriod)
+        {
+            logger.LogWarning("Contract {ContractId}: periods {From} to {To} passed without a deduction; continuing with period {Period}",
+                s.ContractId, s.NextPeriod, period - 1, period);
+        }
+        var dueAt = ContractSchedule.DueAt(s, period, options);
+        var attempt = s.Deductions.Count(d => d.Period == period) + 1;
+        if (now < dueAt || attempt > options.AttemptsPerPeriod)
+        {
+            var nextPeriod = attempt > options.AttemptsPerPeriod ? period + 1 : period;
+            await MoveAsync(ContractStatus.Active, c => c with
+            {
+                NextPeriod = nextPeriod,
+                NextActionAtMs = ContractSchedule.DueAt(c, nextPeriod, options).ToUnixTimeMilliseconds(),
+            });
+            return;
+        }
+
+        var deduction = new StoredDeduction
+        {
+            Period = period,
+            Attempt = attempt,
+            OutTradeNo = ContractId.DeductionOutTradeNo(s.ContractId!, period, attempt),
+            CreatedAtMs = now.ToUnixTimeMilliseconds(),
+            ExpireSeconds = options.DeductionExpireSeconds,
+        };
+        // Recorded before the order exists: a crash after this write is repaired by creating the same order again.
+        await MoveAsync(ContractStatus.Active, c => c with
+        {
+            NextPeriod = period,
+            Deductions = c.Deductions.Add(deduction),
+            NextActionAtMs = NowMs + (long)options.FollowDelay.TotalMilliseconds,
+        });
+        await FollowDeductionAsync(deduction);
+    }
+
+    /// <summary>Creates the deduction's order if it has none yet, then records its outcome once the order is final.</summary>
+    private async Task FollowDeductionAsync(StoredDeduction deduction)
+    {
+        OrderView? order;
+        if (deduction.OrderId is null)
+        {
+            var created = await GrainFactory.GetGrain<IMerchantOrderKeyGrain>(MerchantOrderKey.For(state.State.AppId, deduction.OutTradeNo))
+                .CreateOrderAsync(DeductionCommand(deduction));
+            if (created.Error is { } error)
+            {
+                // Nothing was sent to the channel under this attempt (the order was refused before it existed).
+                await EndDeductionAsync(deduction, StoredDeduction.Failed, new StoredError(error.Code, error.Message));
+                return;
+            }
+            order = created.Order!;
+            deduction = deduction with { OrderId = order.OrderId };
+            await MoveAsync(state.State.StatusValue, c => c with { Deductions = c.Deductions.Replace(c.OpenDeduction!, deduction) });
+        }
+        else
+        {
+            order = await GrainFactory.GetGrain<IOrderGrain>(deduction.OrderId).GetAsync();
+        }
+
+        switch (order?.Status)
+        {
+            case OrderStatus.Succeeded:
+                await EndDeductionAsync(deduction, StoredDeduction.Succeeded, null);
+                break;
+            case OrderStatus.Failed or OrderStatus.Closed:
+                var failure = order.Failure is { } f ? new StoredError(f.Code, f.Message) : new StoredError(ErrorCodes.ChannelRejected, $"The deduction order was {order.Status.ToWire()}.");
+                await EndDeductionAsync(deduction, StoredDeduction.Failed, failure);
+                break;
+            default:
+                // Open (or, impossibly, missing: the next look creates it again under the same out_trade_no).
+                if (order is null)
+                {
+                    await MoveAsync(state.State.StatusValue, c => c with { Deductions = c.Deductions.Replace(c.OpenDeduction!, deduction with { OrderId = null }) });
+                }
+                var next = NowMs + (long)recurring.Value.FollowDelay.TotalMilliseconds;
+                await MoveAsync(state.State.StatusValue, c => c with { NextActionAtMs = next });
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Records a deduction's end and schedules what follows: the next period after a success or after the period's
+    /// last failed attempt, another attempt after a failure, nothing once the contract has ended.
+    /// </summary>
+    private async Task EndDeductionAsync(StoredDeduction deduction, string outcome, StoredError? failure)
+    {
+        var options = recurring.Value;
+        var succeeded = outcome == StoredDeduction.Succeeded;
+        await MoveAsync(state.State.StatusValue, c =>
+        {
+            var ended = c with
+            {
+                Deductions = c.Deductions.Replace(c.OpenDeduction!, deduction with { Status = outcome, Failure = failure }),
+                DeductionsSucceeded = c.DeductionsSucceeded + (succeeded ? 1 : 0),
+            };
+            var nextPeriod = succeeded || deduction.Attempt >= options.AttemptsPerPeriod ? deduction.Period + 1 : deduction.Period;
+            long? nextAction = ended.StatusValue != ContractStatus.Active || ContractSchedule.Exhausted(ended)
+                ? null
+                : nextPeriod == deduction.Period
+                    ? NowMs + (long)options.RetryDelay.TotalMilliseconds
+                    : ContractSchedule.DueAt(ended, nextPeriod, options).ToUnixTimeMilliseconds();
+            return ended with { NextPeriod = nextPeriod, NextActionAtMs = nextAction };
+        });
+        if (!succeeded)
+        {
+            logger.LogWarning("Contract {ContractId}: deduction {OutTradeNo} failed: {Code}", state.State.ContractId, deduction.OutTradeNo, failure?.Code);
+        }
+    }
+
+    /// <summary>The deduction's order request: fixed by the stored contract and attempt, so every repeat is the identical request.</summary>
+    private CreateOrderCommand DeductionCommand(StoredDeduction deduction)
+    {
+        var s = state.State;
+        var metadata = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+        [
+            KeyValuePair.Create("contract_id", s.ContractId!),
+            KeyValuePair.Create("out_contract_no", s.OutContractNo),
+            KeyValuePair.Create("period", deduction.Period.ToString(CultureInfo.InvariantCulture)),
+        ]);
+        return new CreateOrderCommand(
+            s.AppId, deduction.OutTradeNo, s.Amount, s.Currency, s.Subject, null, PayMethod.AGREEMENT, s.Channel, s.NotifyUrl, null,
+            deduction.ExpireSeconds, s.UserIp, null, null, null, metadata,
+            new ContractDeduction(s.ContractId!, s.ChannelContractNo!, deduction.Period, new ChannelRoute(s.Channel, s.AccountId)));
+    }
+}
