@@ -133,3 +133,24 @@ public sealed record ReconciliationItemRow(
 
 /// <summary>A page of reconciliation items; pass <c>next_cursor</c> as <c>before</c> for the next page.</summary>
 public sealed record ReconciliationItemSearchResponse(IReadOnlyList<ReconciliationItemRow> Items, long? NextCursor);
+
+/// <summary>One row of an operator contract search (from <c>paygw_contract</c>).</summary>
+public sealed record ContractSummaryResponse(
+    string ContractId,
+    string AppId,
+    string OutContractNo,
+    string Status,
+    string Channel,
+    string AccountId,
+    long Amount,
+    string Currency,
+    string PeriodUnit,
+    int PeriodEvery,
+    string? ChannelContractNo,
+    int DeductionsSucceeded,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? SignedAt,
+    DateTimeOffset? TerminatedAt);
+
+/// <summary>A page of contracts, newest first; pass <c>next_cursor</c> as <c>before</c> for the next page.</summary>
+public sealed record ContractSearchResponse(IReadOnlyList<ContractSummaryResponse> Contracts, string? NextCursor);
