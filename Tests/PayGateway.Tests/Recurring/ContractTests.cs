@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json.Nodes;
+using PayGateway.ChannelSimulator.Records;
+using PayGateway.Tests.Infrastructure;
+using PayGateway.Tests.Payments;
+
+namespace PayGateway.Tests.Recurring;
+
+/// <summary>
+/// Recurring-payment contracts end to end over HTTP on the mock channel: signing, renewal by deduction orders,
+/// termination, idempotency and bad input. The fixture starts a period's deduction at 00:00 Beijing time, so a
+/// contract whose first deduction date is today is due as soon as it is signed.
+/// </summary>
+public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<PaymentFixture>
+{
+    private readonly MerchantClient _merchant = fixture.HmacMerchant();
+
+    private static DateOnly BeijingToday => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+
+    private object NewContract(string tag, DateOnly? first = null, long amount = 2500, int? maxDeductions = null, string? outContractNo = null) => new
+    {
+        out_contract_no = outContractNo ?? $"{tag}-{Guid.NewGuid():N}",
+        channel = "mock",
+        method = "WEB",
+        amount,
+        currency = "CNY",
+        period_unit = "MONTH",
+        period_every = 1,
+        first_deduction_date = (first ?? BeijingToday).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        max_deductions = maxDeductions,
+        display_account = "member 1024",
+        subject = "Monthly membership",
+        notify_url = new Uri(fixture.Webhooks.Url, tag).ToString(),
+    };
+
+    private async Task<JsonObject> CreateAsync(object body)
+    {
+        var response = await _merchant.PostJsonAsync("/v1/contracts", body);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await MerchantClient.JsonAsync(response);
+    }
+
+    private async Task<JsonObject> GetAsync(string contractId) => await MerchantClient.JsonAsync(await _merchant.GetAsync($"/v1/contracts/{contractId}"));
+
+    private Task<JsonObject> WaitForAsync(string contractId, Func<JsonObject, bool> condition, string what) =>
+        Eventually.HoldsAsync(() => GetAsync(contractId), condition, what, TimeSpan.FromSeconds(30));
+
+    private int Charges(string orderId) => fixture.Simulator.Records.Count(r => r.Kind == RecordKind.Charge && r.OutTradeNo == orderId);
+
+    /// <summary>A test that needs "today" to stay today for a minute waits out the last minute of a Beijing day.</summary>
+    private static async Task AwayFromMidnightAsync()
+    {
+        var beijing = DateTime.UtcNow.AddHours(8);
+        if (beijing.TimeOfDay > new TimeSpan(23, 59, 0))
+        {
+            await Task.Delay(beijing.Date.AddDays(1) - beijing + TimeSpan.FromSeconds(2));
+        }
+    }
+
+    [Fact]
+    public async Task SignedContract_BecomesActiveChargesThisPeriodOnceAndSchedulesTheNext()
+    {
+        await AwayFromMidnightAsync();
+        var created = await CreateAsync(NewContract("ct-ok", amount: 2500));
+        var contractId = (string)created["contract_id"]!;
+        Assert.StartsWith("C", contractId);
+        Assert.Equal("signing", (string?)created["status"]);
+        Assert.Equal("redirect_url", (string?)created["sign_data"]!["kind"]);
+
+        fixture.Simulator.Contracts.Sign(contractId);
+
+        var charged = await WaitForAsync(contractId, c => (int)c["deductions_succeeded"]! == 1, "the first period was charged");
+        Assert.Equal("active", (string?)charged["status"]);
+        Assert.NotNull(charged["channel_contract_no"]);
+        Assert.Equal(BeijingToday.AddMonths(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), (string?)charged["next_deduction_date"]);
+        var deduction = Assert.Single(charged["deductions"]!.AsArray())!;
+        Assert.Equal("succeeded", (string?)deduction["status"]);
+        Assert.Equal($"{contractId}-1-1", (string?)deduction["out_trade_no"]);
+        var orderId = (string)deduction["order_id"]!;
+        var order = await MerchantClient.JsonAsync(await _merchant.GetAsync($"/v1/orders/{orderId}"));
+        Assert.Equal("succeeded", (string?)order["status"]);
+        Assert.Equal("AGREEMENT", (string?)order["method"]);
+        Assert.Equal(2500, (long)order["amount"]!);
+        Assert.Equal(contractId, (string?)order["metadata"]!["contract_id"]);
+        Assert.Equal(1, Charges(orderId));
+
+        var deliveries = await fixture.Webhooks.WaitForAsync("ct-ok", d => d.Count >= 2);
+        var types = deliveries.Select(d => (string?)JsonNode.Parse(d.Body)!["type"]).ToList();
+        Assert.Contains("contract.active", types);
+        Assert.Contains("order.succeeded", types);
+        Assert.Equal("active", await fixture.Database.ScalarAsync<string>("SELECT status FROM paygw_contract WHERE contract_id = @c", ("@c", contractId)));
+        Assert.Equal(1, await fixture.Database.ScalarAsync<int>("SELECT deductions_succeeded FROM paygw_contract WHERE contract_id = @c", ("@c", contractId)));
+
+        // Further sweeps find nothing due until next month: still exactly one deduction and one charge.
+        await Task.Delay(1500);
+        var later = await GetAsync(contractId);
+        Assert.Single(later["deductions"]!.AsArray());
+        Assert.Equal(1, Charges(orderId));
+    }
+
+    [Fact]
+    public async Task ContractWithMaxDeductionsReached_StopsRenewing()
+    {
+        await AwayFromMidnightAsync();
+        var contractId = (string)(await CreateAsync(NewContract("ct-max", maxDeductions: 1)))["contract_id"]!;
+
+        fixture.Simulator.Contracts.Sign(contractId);
+
+        var done = await WaitForAsync(contractId, c => (int)c["deductions_succeeded"]! == 1, "the only deduction was made");
+        Assert.Equal("active", (string?)done["status"]);
+        Assert.Null(done["next_deduction_date"]);
+        Assert.Null(await fixture.Database.ScalarAsync<DateTime?>("SELECT next_check_at FROM paygw_contract WHERE contract_id = @c", ("@c", contractId)));
+    }
+
+    [Fact]
+    public async Task ContractDueLater_IsActiveWithoutDeductionUntilItsDate()
+    {
+        var contractId = (string)(await CreateAsync(NewContract("ct-later", first: BeijingToday.AddDays(3))))["contract_id"]!;
+
+        fixture.Simulator.Contracts.Sign(contractId);
+
+        var active = await WaitForAsync(contractId, c => (string?)c["status"] == "active", "the signature arrived");
+        await Task.Delay(1000);
+        Assert.Empty((await GetAsync(contractId))["deductions"]!.AsArray());
+        Assert.Equal(BeijingToday.AddDays(3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), (string?)active["next_deduction_date"]);
+    }
+
+    [Fact]
+    public async Task MerchantTermination_EndsTheContractAtTheChannelAndIsIdempotent()
+    {
+        var contractId = (string)(await CreateAsync(NewContract("ct-term", first: BeijingToday.AddDays(3))))["contract_id"]!;
+        fixture.Simulator.Contracts.Sign(contractId);
+        await WaitForAsync(contractId, c => (string?)c["status"] == "active", "the signature arrived");
+
+        var ended = await MerchantClient.JsonAsync(await _merchant.PostJsonAsync($"/v1/contracts/{contractId}/terminate", new { reason = "customer cancelled" }));
+        var again = await MerchantClient.JsonAsync(await _merchant.PostJsonAsync($"/v1/contracts/{contractId}/terminate", new { }));
+
+        Assert.Equal("terminated", (string?)ended["status"]);
+        Assert.NotNull(ended["terminated_at"]);
+        Assert.Null(ended["next_deduction_date"]);
+        Assert.Equal("terminated", (string?)again["status"]);
+        Assert.Equal("terminated", fixture.Simulator.Contracts.Find(contractId)!.Status);
+        var deliveries = await fixture.Webhooks.WaitForAsync("ct-term", d => d.Any(x => x.Body.Contains("contract.terminated", StringComparison.Ordinal)));
+        Assert.Single(deliveries, d => (string?)JsonNode.Parse(d.Body)!["type"] == "contract.terminated");
+    }
+
+    [Fact]
+    public async Task PayerTerminationAtTheChannel_TerminatesTheContract()
+    {
+        var contractId = (string)(await CreateAsync(NewContract("ct-payer", first: BeijingToday.AddDays(3))))["contract_id"]!;
+        fixture.Simulator.Contracts.Sign(contractId);
+        await WaitForAsync(contractId, c => (string?)c["status"] == "active", "the signature arrived");
+
+        fixture.Simulator.Contracts.TerminateAsPayer(contractId);
+
+        var ended = await WaitForAsync(contractId, c => (string?)c["status"] == "terminated", "the termination notification arrived");
+        Assert.Empty(ended["deductions"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task TerminationBeforeSigning_ClosesTheContractAndALateSignatureIsUndone()
+    {
+        var contractId = (string)(await CreateAsync(NewContract("ct-unsigned", first: BeijingToday.AddDays(3))))["contract_id"]!;
+
+        var closed = await MerchantClient.JsonAsync(await _merchant.PostJsonAsync($"/v1/contracts/{contractId}/terminate", new { }));
+        Assert.Equal("closed", (string?)closed["status"]);
+        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync($"/v1/contracts/{contractId}/terminate", new { }), 409, ErrorCodes.ContractNotTerminable, "closed unsigned");
+
+        fixture.Simulator.Contracts.Sign(contractId);
+
+        await Eventually.HoldsAsync(() => Task.FromResult(fixture.Simulator.Contracts.Find(contractId)!.Status), s => s == "terminated",
+            "the gateway ended the late signature at the channel", TimeSpan.FromSeconds(30));
+        Assert.Equal("closed", (string?)(await GetAsync(contractId))["status"]);
+    }
+
+    [Fact]
+    public async Task RepeatedCreate_ReturnsTheSameContractAndADifferentBodyIsAConflict()
+    {
+        var number = "ct-rep-" + Guid.NewGuid().ToString("N");
+        var body = NewContract("ct-rep", first: BeijingToday.AddDays(3), outContractNo: number);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _merchant.PostJsonAsync("/v1/contracts", body)));
+        var ids = new List<string>();
+        foreach (var r in responses)
+        {
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            ids.Add((string)(await MerchantClient.JsonAsync(r))["contract_id"]!);
+        }
+        var different = await _merchant.PostJsonAsync("/v1/contracts", NewContract("ct-rep", first: BeijingToday.AddDays(3), amount: 999, outContractNo: number));
+        var byNumber = await MerchantClient.JsonAsync(await _merchant.GetAsync($"/v1/contracts/by-out-contract-no/{number}"));
+
+        Assert.Single(ids.Distinct());
+        Assert.Equal(ids[0], (string?)byNumber["contract_id"]);
+        await ProblemAssert.IsProblemAsync(different, 409, ErrorCodes.OutContractNoConflict, "same number, other amount");
+        Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_contract WHERE out_contract_no = @n", ("@n", number)));
+    }
+
+    [Fact]
+    public async Task InvalidContractRequests_AreProblemsThatCreateNothing()
+    {
+        var before = await fixture.Database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_contract");
+        var valid = NewContract("ct-bad");
+
+        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", new { out_contract_no = "x" }), 400, ErrorCodes.ValidationFailed, "almost nothing given");
+        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", With(valid, "method", "SERVER")), 400, ErrorCodes.ValidationFailed, "no payer to sign by barcode");
+        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", With(valid, "period_unit", "WEEK")), 400, ErrorCodes.ValidationFailed, "unknown period unit");
+        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", With(valid, "first_deduction_date", BeijingToday.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))), 400, ErrorCodes.ValidationFailed, "first date in the past");
+        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", With(valid, "first_deduction_date", "2027-01-31")), 400, ErrorCodes.ValidationFailed, "monthly on the 31st");
+        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", With(valid, "amount", 12.5)), 400, ErrorCodes.ValidationFailed, "fractional minor units");
+        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", With(valid, "channel", "alipay")), 422, ErrorCodes.ChannelNotAllowed, "app has no alipay route");
+        await ProblemAssert.IsProblemAsync(await _merchant.GetAsync("/v1/contracts/C0000"), 404, ErrorCodes.ContractNotFound, "malformed id");
+        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts/C0000/terminate", new { }), 404, ErrorCodes.ContractNotFound, "terminate a malformed id");
+
+        Assert.Equal(before, await fixture.Database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_contract"));
+
+        var mine = await CreateAsync(NewContract("ct-own", first: BeijingToday.AddDays(3)));
+        await ProblemAssert.IsProblemAsync(await fixture.RsaMerchant().GetAsync($"/v1/contracts/{mine["contract_id"]}"), 404, ErrorCodes.ContractNotFound, "another app's contract");
+        await ProblemAssert.IsProblemAsync(await fixture.RsaMerchant().PostJsonAsync($"/v1/contracts/{mine["contract_id"]}/terminate", new { }), 404, ErrorCodes.ContractNotFound, "terminate another app's contract");
+        Assert.Equal("signing", (string?)(await GetAsync((string)mine["contract_id"]!))["status"]);
+    }
+
+    [Fact]
+    public async Task MerchantOrderWithADeductionNumber_IsRefused()
+    {
+        var response = await _merchant.PostJsonAsync("/v1/orders", new
+        {
+            out_trade_no = "C20261127000000000AA01001-1-1",
+            amount = 100,
+            currency = "CNY",
+            subject = "x",
+            method = "QR_CODE",
+            notify_url = "https://example.com/n",
+        });
+        var agreement = await _merchant.PostJsonAsync("/v1/orders", new
+        {
+            out_trade_no = "plain-" + Guid.NewGuid().ToString("N"),
+            amount = 100,
+            currency = "CNY",
+            subject = "x",
+            method = "AGREEMENT",
+            notify_url = "https://example.com/n",
+        });
+
+        await ProblemAssert.IsProblemAsync(response, 400, ErrorCodes.ValidationFailed, "reserved out_trade_no");
+        await ProblemAssert.IsProblemAsync(agreement, 400, ErrorCodes.ValidationFailed, "AGREEMENT is not a merchant's method");
+    }
+
+    private static JsonObject With(object body, string field, JsonNode? value)
+    {
+        var json = JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(body))!.AsObject();
+        json[field] = value;
+        return json;
+    }
+}
