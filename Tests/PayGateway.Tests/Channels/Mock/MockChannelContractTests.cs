@@ -94,7 +94,7 @@ public sealed class MockChannelContractTests : IAsyncLifetime
     {
         var contractId = ContractId(5);
         var number = await _h.SignedContractAsync(contractId, amountPerDeduction: 1000);
-        var deduction = MockChannelHarness.Deduction(Order(1), contractId, number, amount: 990);
+        var deduction = MockChannelHarness.Deduction(Order(1), contractId, number, amount: 1000); // exactly the cap
 
         var paid = await _h.Channel.DeductAsync(_h.Account, deduction, default);
         var repeated = await _h.Channel.DeductAsync(_h.Account, deduction, default);
@@ -108,7 +108,7 @@ public sealed class MockChannelContractTests : IAsyncLifetime
         Assert.NotNull(paid.PaidAt);
         Assert.Equal((ChannelOutcome.Succeeded, paid.ChannelTradeNo), (repeated.Outcome, repeated.ChannelTradeNo));
         Assert.Equal(1, Charges(Order(1)));
-        Assert.Equal((ChannelTradeState.Succeeded, 990L, "CNY"), (queried.State, queried.Amount, queried.Currency));
+        Assert.Equal((ChannelTradeState.Succeeded, 1000L, "CNY"), (queried.State, queried.Amount, queried.Currency));
         Assert.Equal((ChannelOutcome.Failed, "AMOUNT_EXCEEDS_LIMIT"), (overCap.Outcome, overCap.ErrorCode));
         Assert.Equal(0, Charges(Order(2)));
         Assert.Equal((ChannelContractState.Terminated, number), (terminated.State, terminated.ChannelContractNo));
@@ -116,7 +116,7 @@ public sealed class MockChannelContractTests : IAsyncLifetime
         Assert.Equal(ChannelContractState.Terminated, afterTerminate.State);
         Assert.Equal((ChannelOutcome.Failed, "CONTRACT_TERMINATED"), (refused.Outcome, refused.ErrorCode));
         Assert.Equal(0, Charges(Order(3)));
-        Assert.Equal(990L, _h.Simulator.PaidTotal(MockChannelHarness.MerchantId));
+        Assert.Equal(1000L, _h.Simulator.PaidTotal(MockChannelHarness.MerchantId));
     }
 
     [Fact]
