@@ -53,6 +53,11 @@ public static class SimulatorApp
         services.AddSingleton<RefundStore>();
         services.AddSingleton<TransferStore>();
         services.AddSingleton<FundsOperations>();
+        services.AddSingleton<ContractStore>();
+        services.AddSingleton<IResettableState>(sp => sp.GetRequiredService<ContractStore>());
+        services.AddSingleton<ContractOperations>();
+        services.AddSingleton(sp => new ContractControl(sp.GetRequiredService<ContractStore>(), sp.GetRequiredService<ContractOperations>()));
+        services.AddSingleton<ContractApi>();
         services.AddSingleton<BillDrift>();
         services.AddSingleton<IResettableState>(sp => sp.GetRequiredService<BillDrift>());
         services.AddSingleton<SimulatorControl>();
@@ -70,6 +75,9 @@ public static class SimulatorApp
         RefundApi.Map(app);
         TransferApi.Map(app);
         StatementApi.Map(app);
+        ContractApi.Map(app);
+        ContractSignPage.Map(app);
+        ContractControlEndpoints.Map(app);
         CashierEndpoints.Map(app, CashierSite.Mock);
         ControlEndpoints.Map(app);
         AlipaySimulator.Map(app);

@@ -34,6 +34,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         BaseAddress = baseAddress;
         WeChatPay = app.Services.GetRequiredService<WeChatPaySimulator>();
         UnionPay = app.Services.GetRequiredService<UnionPaySimulator>();
+        Contracts = app.Services.GetRequiredService<ContractControl>();
     }
 
     /// <summary>Root address, e.g. <c>http://127.0.0.1:53123/</c> (the channel account's BaseUrl).</summary>
@@ -44,6 +45,9 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     /// <summary>The UnionPay ACP 5.1.0 endpoints under <c>unionpay/</c>: the CA chain to trust, merchants.</summary>
     public UnionPaySimulator UnionPay { get; }
+
+    /// <summary>Mock recurring-payment contracts: find one, sign or terminate it as the payer, (re)send its notification.</summary>
+    public ContractControl Contracts { get; }
 
     /// <summary>Starts a simulator bound to <see cref="SimulatorOptions.Url"/> (default http://127.0.0.1:0).</summary>
     public static async Task<SimulatorHost> StartAsync(SimulatorOptions? options = null, CancellationToken cancellationToken = default)
@@ -87,7 +91,7 @@ public sealed class SimulatorHost : IAsyncDisposable
 
     public void ClearBehaviours() => _control.ClearBehaviours();
 
-    /// <summary>Forgets behaviours, trades, refunds, transfers and records; merchants stay.</summary>
+    /// <summary>Forgets behaviours, trades, refunds, transfers, contracts and records; merchants stay.</summary>
     public void Reset() => _control.Reset();
 
     /// <summary>Every recorded call and side effect so far, oldest first.</summary>

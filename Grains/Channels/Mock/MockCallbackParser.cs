@@ -26,6 +26,8 @@ internal static class MockCallbackParser
         {
             case "refund":
                 return ParseRefund(request.Body.Span, merchantId);
+            case "contract":
+                return ParseContract(request.Body.Span, merchantId);
             case null or "payment":
                 break;
             default:
@@ -62,6 +64,29 @@ internal static class MockCallbackParser
         }
         return ChannelCallbackParseResult.AcceptedRefund(new ChannelRefundCallback(
             body.OutRefundNo, body.OutTradeNo, state.Value, body.RefundNo, amount, body.Currency, body.MerchantId, body.SucceededAt, body.EventId));
+    }
+
+    // Called only after the signature checked out. Only the two documented events: a contract that is signed or has ended.
+    private static ChannelCallbackParseResult ParseContract(ReadOnlySpan<byte> json, string merchantId)
+    {
+        var body = MockWire.TryRead<ContractCallbackWire>(json);
+        var state = (body?.EventType, body?.Status) switch
+        {
+            ("contract.signed", "SIGNED") => ChannelContractState.Signed,
+            ("contract.terminated", "TERMINATED") => ChannelContractState.Terminated,
+            _ => (ChannelContractState?)null,
+        };
+        if (body is not { ContractCode.Length: > 0, MerchantId.Length: > 0, EventId.Length: > 0, Time: { } time } || state is null
+            || (state == ChannelContractState.Signed && string.IsNullOrEmpty(body.ContractId)))
+        {
+            return ChannelCallbackParseResult.Rejected("MALFORMED_CALLBACK", "The contract notification body is not the documented JSON.");
+        }
+        if (body.MerchantId != merchantId)
+        {
+            return ChannelCallbackParseResult.Rejected("MERCHANT_MISMATCH", "The callback is for another merchant.");
+        }
+        return ChannelCallbackParseResult.AcceptedContract(new ChannelContractCallback(
+            body.ContractCode, state.Value, body.ContractId, body.MerchantId, time, body.EventId));
     }
 
     // Header names are case-insensitive whatever dictionary the caller built.

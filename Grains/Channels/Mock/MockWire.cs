@@ -83,7 +83,7 @@ internal sealed record CallbackWire(
     string? MerchantId,
     DateTimeOffset? PaidAt);
 
-/// <summary>Just the <c>type</c> of a callback: absent (or "payment") for payments, "refund" for refunds.</summary>
+/// <summary>Just the <c>type</c> of a callback: absent (or "payment") for payments, "refund" for refunds, "contract" for contracts.</summary>
 internal sealed record CallbackTypeWire(string? Type);
 
 internal sealed record RefundRequestWire(string OutRefundNo, string OutTradeNo, long Amount, string Currency, string? Reason, string NotifyUrl);

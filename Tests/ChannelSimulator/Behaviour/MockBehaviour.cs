@@ -11,4 +11,13 @@ public sealed partial record SimulatorBehaviour
 
     /// <summary>How long an <see cref="AsyncRefund"/> stays PROCESSING; 0 or less means 200 ms.</summary>
     public int AsyncRefundDelayMs { get; init; }
+
+    /// <summary>
+    /// Mock deductions: answer PENDING ("processing"), then become SUCCEEDED after <see cref="AsyncDeductionDelayMs"/>
+    /// and send a normal payment callback to the deduction's notify_url.
+    /// </summary>
+    public bool AsyncDeduction { get; init; }
+
+    /// <summary>How long an <see cref="AsyncDeduction"/> stays PENDING; 0 or less means 200 ms.</summary>
+    public int AsyncDeductionDelayMs { get; init; }
 }

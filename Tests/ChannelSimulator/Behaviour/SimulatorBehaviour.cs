@@ -12,6 +12,10 @@ public static class SimulatorOperation
     public const string Transfer = "transfer";
     public const string TransferQuery = "transfer_query";
     public const string Statement = "statement";
+    public const string ContractCreate = "contract_create";
+    public const string ContractQuery = "contract_query";
+    public const string ContractTerminate = "contract_terminate";
+    public const string Deduct = "deduct";
 }
 
 /// <summary>A signed business error the simulator returns instead of doing the operation.</summary>

@@ -43,6 +43,30 @@ internal sealed class MockCallbackFormat(MerchantRegistry merchants, SimulatorOp
         return Signed(notifyUrl, refund.MerchantId, behaviour.BadSignature ? "wrong-" + key : key, body, amount);
     }
 
+    /// <summary>
+    /// The notification of a contract that was signed or ended: <c>type</c> "contract", <c>event_type</c>
+    /// <c>contract.signed</c> or <c>contract.terminated</c>, signed and acknowledged like a payment callback. Null without
+    /// a key, or while the contract is neither signed nor terminated.
+    /// </summary>
+    public PreparedCallback? PrepareContract(SimulatorContract contract, SimulatorBehaviour behaviour)
+    {
+        var (eventType, time) = contract switch
+        {
+            { Status: MockContractStatus.Signed, SignedAt: { } at } => ("contract.signed", at),
+            { Status: MockContractStatus.Terminated, TerminatedAt: { } at } => ("contract.terminated", at),
+            _ => (null, default(DateTimeOffset)),
+        };
+        if (eventType is null || !merchants.TryGetKey(contract.MerchantId, out var key))
+        {
+            return null;
+        }
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new ContractCallbackBody("contract", $"evt_{contract.ContractId}_{contract.Status}", eventType, contract.ContractCode,
+                contract.SignedAt is null ? null : contract.ContractId, contract.MerchantId, contract.Status, time),
+            SimulatorJson.Options);
+        return Signed(contract.NotifyUrl, contract.MerchantId, behaviour.BadSignature ? "wrong-" + key : key, body, contract.AmountPerDeduction);
+    }
+
     // Each attempt is freshly timestamped and signed over the same body.
     private PreparedCallback Signed(Uri notifyUrl, string merchantId, string signingKey, byte[] body, long amount)
     {

@@ -26,7 +26,7 @@ internal sealed class SimulatorControl(
 
     public void ClearBehaviours() => behaviours.Clear();
 
-    /// <summary>Forgets behaviours, trades, refunds, transfers (the mock's and the other protocols') and records; merchants stay.</summary>
+    /// <summary>Forgets behaviours, trades, refunds, transfers, contracts (the mock's and the other protocols') and records; merchants stay.</summary>
     public void Reset()
     {
         behaviours.Clear();

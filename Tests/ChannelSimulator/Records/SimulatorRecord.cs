@@ -27,6 +27,18 @@ public static class RecordKind
     public const string Transferred = "transferred";
     /// <summary>A statement (bill) was requested.</summary>
     public const string StatementRequest = "statement_request";
+    /// <summary>POST /mock/v1/contracts (OutTradeNo: the contract_code; TradeNo: the contract_id; Amount: the per-deduction cap).</summary>
+    public const string ContractCreate = "contract_create";
+    /// <summary>GET /mock/v1/contracts/{contract_code}.</summary>
+    public const string ContractQuery = "contract_query";
+    /// <summary>POST /mock/v1/contracts/{contract_code}/terminate.</summary>
+    public const string ContractTerminate = "contract_terminate";
+    /// <summary>The payer signed a contract: exactly one per signed contract.</summary>
+    public const string ContractSigned = "contract_signed";
+    /// <summary>A contract ended (Result: <c>payer</c> or <c>merchant</c>): exactly one per terminated contract.</summary>
+    public const string ContractTerminated = "contract_terminated";
+    /// <summary>POST /mock/v1/deductions (OutTradeNo: the order; TradeNo: the trade_no). A deduction that took money also has its <c>charge</c>.</summary>
+    public const string Deduct = "deduct";
 }
 
 /// <summary>One channel-side event.</summary>

@@ -71,6 +71,30 @@ public sealed class MockChannelHarness : IAsyncDisposable
     public static ChannelTransferRequest Transfer(string transferId, string payeeAccount = "payee-001", long amount = 5000) =>
         new(transferId, amount, "CNY", PayeeTypes.MockAccount, payeeAccount, "Test Payee", "Commission");
 
+    /// <summary>A contract to sign: at most <paramref name="amountPerDeduction"/> per deduction, monthly from 2026-12-01.</summary>
+    public static ChannelSignRequest Contract(string contractId, PayMethod method = PayMethod.WEB, long amountPerDeduction = 1000, int? maxDeductions = 3) =>
+        new(contractId, method, "CNY", amountPerDeduction, maxDeductions, new ChannelContractPeriod("MONTH", 1, new DateOnly(2026, 12, 1)),
+            "user-0001", "https://shop.example/contract-return", null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddMinutes(30));
+
+    /// <summary>One deduction under the signed contract (order id = out_trade_no).</summary>
+    public static ChannelDeductionRequest Deduction(string orderId, string contractId, string channelContractNo, long amount = 1000) =>
+        new(orderId, contractId, channelContractNo, amount, "CNY", "Monthly plan", null, DateTimeOffset.UtcNow);
+
+    /// <summary>A contract the payer signed at the simulator; answers the channel's contract number.</summary>
+    public async Task<string> SignedContractAsync(string contractId, long amountPerDeduction = 1000, int? maxDeductions = 3)
+    {
+        var started = await Channel.StartSigningAsync(Account, Contract(contractId, amountPerDeduction: amountPerDeduction, maxDeductions: maxDeductions), default);
+        if (started.Outcome != ChannelOutcome.Accepted)
+        {
+            throw new InvalidOperationException($"Setup: contract {contractId} was not started ({started.Outcome}).");
+        }
+        Simulator.Contracts.Sign(contractId);
+        var signed = await Channel.QueryContractAsync(Account, new ChannelContractRef(contractId, null), default);
+        return signed is { State: ChannelContractState.Signed, ChannelContractNo: { } number }
+            ? number
+            : throw new InvalidOperationException($"Setup: contract {contractId} is not signed ({signed.State}).");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Simulator.DisposeAsync();
