@@ -101,16 +101,17 @@ public sealed partial class SignGrain(
         var ended = await CallChannelAsync((contracts, account, ct) => contracts.TerminateContractAsync(account, Ref(), reason, ct));
         switch (ended.State)
         {
+            case ChannelContractState.Terminated or ChannelContractState.NotFound when s.StatusValue == ContractStatus.Signing:
+                // Never in force here: ended (or never known) at the channel before the payer's signature reached the
+                // gateway, so it closes unsigned. A signature that still arrives is undone (see HandleCallbackAsync).
+                await MoveAsync(ContractStatus.Closed, c => c with { Failure = new StoredError("TERMINATED_BEFORE_SIGNING", "Ended by the merchant before the payer signed.") });
+                return ContractResult.Ok(state.State.ToView());
             case ChannelContractState.Terminated:
                 await MoveAsync(ContractStatus.Terminated, c => c with
                 {
                     TerminatedAtMs = (ended.TerminatedAt ?? clock.GetUtcNow()).ToUnixTimeMilliseconds(),
                     ChannelContractNo = c.ChannelContractNo ?? ended.ChannelContractNo,
                 });
-                return ContractResult.Ok(state.State.ToView());
-            case ChannelContractState.NotFound when s.StatusValue == ContractStatus.Signing:
-                // Never signed at the channel: closing it here ends it. A signature that still arrives is undone (see HandleCallbackAsync).
-                await MoveAsync(ContractStatus.Closed, c => c with { Failure = new StoredError(ErrorCodes.ContractNotTerminable, "Closed by the merchant before the payer signed.") });
                 return ContractResult.Ok(state.State.ToView());
             case ChannelContractState.Unknown:
                 return ContractResult.Fail(ErrorCodes.ChannelUnavailable, "The channel did not answer; the contract is unchanged. Retry later.");

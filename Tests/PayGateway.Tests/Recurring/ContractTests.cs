@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using PayGateway.ChannelSimulator.Behaviour;
 using PayGateway.ChannelSimulator.Records;
 using PayGateway.Tests.Infrastructure;
 using PayGateway.Tests.Payments;
@@ -25,8 +26,9 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
         method = "WEB",
         amount,
         currency = "CNY",
-        period_unit = "MONTH",
-        period_every = 1,
+        // Days, not months: a monthly contract's first date must be a day 1-28, which "today" is not always.
+        period_unit = "DAY",
+        period_every = 30,
         first_deduction_date = (first ?? BeijingToday).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         max_deductions = maxDeductions,
         display_account = "member 1024",
@@ -73,7 +75,7 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
         var charged = await WaitForAsync(contractId, c => (int)c["deductions_succeeded"]! == 1, "the first period was charged");
         Assert.Equal("active", (string?)charged["status"]);
         Assert.NotNull(charged["channel_contract_no"]);
-        Assert.Equal(BeijingToday.AddMonths(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), (string?)charged["next_deduction_date"]);
+        Assert.Equal(BeijingToday.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), (string?)charged["next_deduction_date"]);
         var deduction = Assert.Single(charged["deductions"]!.AsArray())!;
         Assert.Equal("succeeded", (string?)deduction["status"]);
         Assert.Equal($"{contractId}-1-1", (string?)deduction["out_trade_no"]);
@@ -100,6 +102,49 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
     }
 
     [Fact]
+    public async Task RefusedDeductions_AreRetriedInTheSamePeriodAndTheThirdAttemptCharges()
+    {
+        await AwayFromMidnightAsync();
+        var contractId = (string)(await CreateAsync(NewContract("ct-retry")))["contract_id"]!;
+        // The contract's code is what a deduction's behaviour falls back to: the first two deductions are refused.
+        fixture.Simulator.SetBehaviour(contractId, new SimulatorBehaviour
+        {
+            Fail = new SimulatorFailure("BALANCE_NOT_ENOUGH", "The payer's balance is too low."),
+            Operations = [SimulatorOperation.Deduct],
+            Times = 2,
+        });
+
+        fixture.Simulator.Contracts.Sign(contractId);
+
+        var charged = await WaitForAsync(contractId, c => (int)c["deductions_succeeded"]! == 1, "the third attempt charged");
+        var attempts = charged["deductions"]!.AsArray().Select(d => ((int)d!["period"]!, (int)d["attempt"]!, (string?)d["status"])).ToList();
+        Assert.Equal([(1, 1, "failed"), (1, 2, "failed"), (1, 3, "succeeded")], attempts);
+        var orders = charged["deductions"]!.AsArray().Select(d => (string)d!["order_id"]!).ToList();
+        Assert.Equal(3, orders.Distinct().Count());
+        Assert.Equal([0, 0, 1], orders.Select(Charges).ToList());
+        var failedOrder = await MerchantClient.JsonAsync(await _merchant.GetAsync($"/v1/orders/{orders[0]}"));
+        Assert.Equal("failed", (string?)failedOrder["status"]);
+        Assert.Equal("BALANCE_NOT_ENOUGH", (string?)failedOrder["failure"]!["code"]);
+    }
+
+    [Fact]
+    public async Task DeductionTheChannelIsStillProcessing_IsFollowedUntilItsCallbackSettlesIt()
+    {
+        await AwayFromMidnightAsync();
+        var contractId = (string)(await CreateAsync(NewContract("ct-async")))["contract_id"]!;
+        fixture.Simulator.SetBehaviour(contractId, new SimulatorBehaviour { AsyncDeduction = true, AsyncDeductionDelayMs = 1500, Operations = [SimulatorOperation.Deduct] });
+
+        fixture.Simulator.Contracts.Sign(contractId);
+
+        var pending = await WaitForAsync(contractId, c => c["deductions"]!.AsArray().Count == 1, "the deduction started");
+        Assert.Equal("pending", (string?)pending["deductions"]![0]!["status"]);
+        var charged = await WaitForAsync(contractId, c => (int)c["deductions_succeeded"]! == 1, "the deduction settled");
+        var deduction = Assert.Single(charged["deductions"]!.AsArray())!;
+        Assert.Equal("succeeded", (string?)deduction["status"]);
+        Assert.Equal(1, Charges((string)deduction["order_id"]!));
+    }
+
+    [Fact]
     public async Task ContractWithMaxDeductionsReached_StopsRenewing()
     {
         await AwayFromMidnightAsync();
@@ -110,7 +155,7 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
         var done = await WaitForAsync(contractId, c => (int)c["deductions_succeeded"]! == 1, "the only deduction was made");
         Assert.Equal("active", (string?)done["status"]);
         Assert.Null(done["next_deduction_date"]);
-        Assert.Null(await fixture.Database.ScalarAsync<DateTime?>("SELECT next_check_at FROM paygw_contract WHERE contract_id = @c", ("@c", contractId)));
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>("SELECT next_check_at IS NULL FROM paygw_contract WHERE contract_id = @c", ("@c", contractId)));
     }
 
     [Fact]
@@ -140,7 +185,7 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
         Assert.NotNull(ended["terminated_at"]);
         Assert.Null(ended["next_deduction_date"]);
         Assert.Equal("terminated", (string?)again["status"]);
-        Assert.Equal("terminated", fixture.Simulator.Contracts.Find(contractId)!.Status);
+        Assert.Equal("TERMINATED", fixture.Simulator.Contracts.Find(contractId)!.Status);
         var deliveries = await fixture.Webhooks.WaitForAsync("ct-term", d => d.Any(x => x.Body.Contains("contract.terminated", StringComparison.Ordinal)));
         Assert.Single(deliveries, d => (string?)JsonNode.Parse(d.Body)!["type"] == "contract.terminated");
     }
@@ -159,19 +204,27 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
     }
 
     [Fact]
-    public async Task TerminationBeforeSigning_ClosesTheContractAndALateSignatureIsUndone()
+    public async Task TerminationBeforeSigning_ClosesTheContractAndALateSignatureIsUndoneAtTheChannel()
     {
         var contractId = (string)(await CreateAsync(NewContract("ct-unsigned", first: BeijingToday.AddDays(3))))["contract_id"]!;
 
         var closed = await MerchantClient.JsonAsync(await _merchant.PostJsonAsync($"/v1/contracts/{contractId}/terminate", new { }));
         Assert.Equal("closed", (string?)closed["status"]);
+        Assert.Equal("TERMINATED_BEFORE_SIGNING", (string?)closed["failure"]!["code"]);
+        Assert.Equal("TERMINATED", fixture.Simulator.Contracts.Find(contractId)!.Status);
         await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync($"/v1/contracts/{contractId}/terminate", new { }), 409, ErrorCodes.ContractNotTerminable, "closed unsigned");
 
-        fixture.Simulator.Contracts.Sign(contractId);
+        // A verified "signed" notice that arrives after the close (the channel signed it before hearing of the end):
+        // accepted, the contract stays closed, the case is recorded for review, and the gateway ends it at the channel.
+        var terminationsBefore = fixture.Simulator.Records.Count(r => r.Kind == RecordKind.ContractTerminate && r.OutTradeNo == contractId);
+        var outcome = await fixture.Grains.GetGrain<ISignGrain>(contractId).HandleCallbackAsync(
+            new ContractCallbackNotice("mock", PaymentFixture.MockAccountId, contractId, ReportedContractState.Signed, "late-1", DateTimeOffset.UtcNow));
 
-        await Eventually.HoldsAsync(() => Task.FromResult(fixture.Simulator.Contracts.Find(contractId)!.Status), s => s == "terminated",
-            "the gateway ended the late signature at the channel", TimeSpan.FromSeconds(30));
+        Assert.True(outcome.Accepted);
         Assert.Equal("closed", (string?)(await GetAsync(contractId))["status"]);
+        Assert.Equal(terminationsBefore + 1, fixture.Simulator.Records.Count(r => r.Kind == RecordKind.ContractTerminate && r.OutTradeNo == contractId));
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM paygw_review_item WHERE order_id = @c AND code = 'SIGNED_AFTER_CLOSE'", ("@c", contractId)));
     }
 
     [Fact]
@@ -206,7 +259,10 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
         await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", With(valid, "method", "SERVER")), 400, ErrorCodes.ValidationFailed, "no payer to sign by barcode");
         await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", With(valid, "period_unit", "WEEK")), 400, ErrorCodes.ValidationFailed, "unknown period unit");
         await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", With(valid, "first_deduction_date", BeijingToday.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))), 400, ErrorCodes.ValidationFailed, "first date in the past");
-        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", With(valid, "first_deduction_date", "2027-01-31")), 400, ErrorCodes.ValidationFailed, "monthly on the 31st");
+        var monthly = With(valid, "period_unit", "MONTH");
+        monthly["period_every"] = 1;
+        monthly["first_deduction_date"] = BeijingToday.AddMonths(2).AddDays(29 - BeijingToday.AddMonths(2).Day).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", monthly), 400, ErrorCodes.ValidationFailed, "monthly on the 29th");
         await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", With(valid, "amount", 12.5)), 400, ErrorCodes.ValidationFailed, "fractional minor units");
         await ProblemAssert.IsProblemAsync(await _merchant.PostJsonAsync("/v1/contracts", With(valid, "channel", "alipay")), 422, ErrorCodes.ChannelNotAllowed, "app has no alipay route");
         await ProblemAssert.IsProblemAsync(await _merchant.GetAsync("/v1/contracts/C0000"), 404, ErrorCodes.ContractNotFound, "malformed id");
