@@ -39,7 +39,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
             var request = new ChannelCallbackRequest(headers, buffer.ToArray(), context.Request.ContentType);
             var result = await channel.ParseCallbackAsync(account(), request, context.RequestAborted);
             receiver._received.Enqueue(new Received(request, result));
-            var reply = channel.ReplyToCallback(result.Callback is not null || result.Refund is not null);
+            var reply = channel.ReplyToCallback(result.Callback is not null || result.Refund is not null || result.Contract is not null);
             return Results.Content(reply.Body, reply.ContentType, statusCode: reply.StatusCode);
         });
         await app.StartAsync();
