@@ -10,7 +10,8 @@ namespace PayGateway.Channels.Alipay;
 /// </summary>
 /// <remarks>
 /// Account settings: <c>app_id</c>, <c>alipay_public_key</c> (bare SPKI, PEM, or the Alipay public certificate),
-/// optional <c>app_cert_sn</c> + <c>alipay_root_cert_sn</c> for cert mode. Secret: <c>app_private_key</c>.
+/// optional <c>app_cert_sn</c> + <c>alipay_root_cert_sn</c> for cert mode, optional <c>agreement_product_code</c> and
+/// <c>agreement_sign_scene</c> for recurring payments (<see cref="AlipayAgreementSettings"/>). Secret: <c>app_private_key</c>.
 /// <see cref="ChannelAccount.BaseUrl"/> is the gateway address; when it ends in <c>/</c>, <c>gateway.do</c> is appended.
 /// </remarks>
 public sealed partial class AlipayChannel : IPaymentChannel
@@ -199,9 +200,14 @@ public sealed partial class AlipayChannel : IPaymentChannel
             return ChannelCallbackParseResult.Rejected("MERCHANT_MISMATCH", "The notify is for another Alipay app.");
         }
 
+        if (AlipayAgreementNotify.IsAgreementNotify(fields.GetValueOrDefault("notify_type")))
+        {
+            return AlipayAgreementNotify.Parse(fields, appId);
+        }
+
         if (!fields.TryGetValue("notify_type", out var notifyType) || notifyType != "trade_status_sync")
         {
-            return ChannelCallbackParseResult.Rejected("UNSUPPORTED_NOTIFY", "Only trade_status_sync notifies are handled.");
+            return ChannelCallbackParseResult.Rejected("UNSUPPORTED_NOTIFY", "Only trade_status_sync, dut_user_sign and dut_user_unsign notifies are handled.");
         }
 
         var state = fields.GetValueOrDefault("trade_status") switch
@@ -365,6 +371,7 @@ public sealed partial class AlipayChannel : IPaymentChannel
     public void ValidateAccount(ChannelAccount account)
     {
         _ = Context(account);
+        _ = AlipayAgreementSettings.Of(account);
         using var privateKey = LoadAppPrivateKey(account);
         using var publicKey = LoadAlipayPublicKey(account);
     }

@@ -22,14 +22,17 @@ public static class AlipayMethod
     public const string Transfer = "alipay.fund.trans.uni.transfer";
     public const string TransferQuery = "alipay.fund.trans.common.query";
     public const string BillDownloadUrlQuery = "alipay.data.dataservice.bill.downloadurl.query";
+    public const string AgreementPageSign = "alipay.user.agreement.page.sign";
+    public const string AgreementQuery = "alipay.user.agreement.query";
+    public const string AgreementUnsign = "alipay.user.agreement.unsign";
 
     /// <summary>Methods answered on gateway.do (app pay is not: its order string goes to the payer's app).</summary>
     public static bool IsGatewayMethod(string? method) =>
         method is Precreate or PagePay or WapPay or Pay or Query or Close or Refund or RefundQuery or Transfer or TransferQuery
-            or BillDownloadUrlQuery;
+            or BillDownloadUrlQuery or AgreementPageSign or AgreementQuery or AgreementUnsign;
 
-    /// <summary>Page methods: the payer's browser arrives (GET or form POST) and gets the cashier, not JSON.</summary>
-    public static bool IsPageMethod(string? method) => method is PagePay or WapPay;
+    /// <summary>Page methods: the payer's browser arrives (GET or form POST) and gets the cashier (or sign page), not JSON.</summary>
+    public static bool IsPageMethod(string? method) => method is PagePay or WapPay or AgreementPageSign;
 }
 
 /// <summary>Alipay <c>code</c> values and the sub codes the simulator uses.</summary>
@@ -52,6 +55,17 @@ public static class AlipayCode
     public const string RefundFeeError = "ACQ.REASON_TRADE_REFUND_FEE_ERR";
     public const string RefundAmountNotEqualTotal = "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL";
     public const string DiscordantRepeatRequest = "ACQ.DISCORDANT_REPEAT_REQUEST";
+
+    // Agreements (周期扣款 / 商家扣款): the agreement methods' sub codes have no ACQ. prefix, the deduction's have.
+    public const string UserAgreementNotExist = "USER_AGREEMENT_NOT_EXIST";
+    public const string AgreementHasUnsigned = "AGREEMENT_HAS_UNSIGNED";
+    public const string AgreementInvalidParameter = "INVALID_PARAMETER";
+    public const string AgreementNotExist = "ACQ.AGREEMENT_NOT_EXIST";
+    public const string AgreementStatusNotNormal = "ACQ.AGREEMENT_STATUS_NOT_NORMAL";
+    public const string AgreementError = "ACQ.AGREEMENT_ERROR";
+    public const string CyclePayDateNotMatch = "ACQ.CYCLE_PAY_DATE_NOT_MATCH";
+    public const string CyclePaySingleFeeExceed = "ACQ.CYCLE_PAY_SINGLE_FEE_EXCEED";
+    public const string CyclePayTotalTimesExceed = "ACQ.CYCLE_PAY_TOTAL_TIMES_EXCEED";
 
     // The fund (transfer) methods' sub codes have no ACQ. prefix.
     public const string FundInvalidParameter = "INVALID_PARAMETER";

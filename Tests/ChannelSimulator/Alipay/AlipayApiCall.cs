@@ -37,6 +37,10 @@ internal sealed class AlipayApiCall(HttpContext context, AlipayRequest request, 
     public Task RedirectAsync(string url, SimulatorTrade trade) =>
         ReplyAsync(302, new Redirect(url), AlipayTradeStatus.Of(trade), trade);
 
+    /// <summary>Sends the payer's browser to <paramref name="url"/> for something that is not a trade (an agreement's sign page).</summary>
+    public Task RedirectAsync(string url, string result, string? merchantNumber, string? channelNumber) =>
+        ReplyAsync(302, new Redirect(url), result, merchantNumber, tradeNo: channelNumber);
+
     protected override (int Status, object Body, string Result) FailureAnswer(SimulatorFailure failure)
     {
         var answer = AlipayAnswer.Error(failure.Code, failure.SubCode, failure.Message);

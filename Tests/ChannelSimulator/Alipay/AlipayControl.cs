@@ -22,6 +22,8 @@ internal sealed class AlipayControl(
     RecordLog records,
     TradeOperations operations,
     AlipaySimulatorOptions options,
+    AlipayAgreementStore agreements,
+    AlipayAgreementPayer payer,
     TimeProvider time)
 {
     public string PlatformPublicKey => platformKey.PublicKey;
@@ -67,6 +69,18 @@ internal sealed class AlipayControl(
         return new AlipayAppPayResult(paid, after);
     }
 
+    /// <summary>The agreement of (app_id, external_agreement_no), in its current state; null when none was started.</summary>
+    public AlipayAgreement? FindAgreement(string appId, string externalAgreementNo) => agreements.FindByExternal(appId, externalAgreementNo);
+
+    /// <summary>
+    /// What the payer does on the sign page (TEMP → NORMAL, dut_user_sign notify), or in the Alipay app to end the
+    /// agreement (→ STOP, dut_user_unsign notify). The page.sign request must have reached the simulator first.
+    /// </summary>
+    public (AgreementChangeOutcome Outcome, AlipayAgreement? Agreement) ChangeAgreement(string appId, string externalAgreementNo, bool sign) =>
+        agreements.FindByExternal(appId, externalAgreementNo) is not { } agreement ? (AgreementChangeOutcome.NotFound, null)
+        : sign ? payer.Sign(agreement.AgreementNo)
+        : payer.Unsign(agreement.AgreementNo);
+
     private AlipayAppPayResult Refused(string appId, string? outTradeNo, AlipayAnswer answer)
     {
         records.Add(RecordKind.Create, appId, outTradeNo, null, null, null, 400, answer.Result);
@@ -100,6 +114,15 @@ internal static class AlipayControlEndpoints
             }
         });
 
+        // The payer signs or ends an agreement: 200 with the agreement (also when it already was), 404 when no sign
+        // page was opened for it, 409 when it can no longer be signed.
+        control.MapGet("/agreements/{appId}/{externalAgreementNo}", (string appId, string externalAgreementNo, AlipayControl c) =>
+            c.FindAgreement(appId, externalAgreementNo) is { } agreement ? Results.Json(agreement) : Results.NotFound());
+        control.MapPost("/agreements/{appId}/{externalAgreementNo}/sign", (string appId, string externalAgreementNo, AlipayControl c) =>
+            AgreementAnswer(c.ChangeAgreement(appId, externalAgreementNo, sign: true)));
+        control.MapPost("/agreements/{appId}/{externalAgreementNo}/unsign", (string appId, string externalAgreementNo, AlipayControl c) =>
+            AgreementAnswer(c.ChangeAgreement(appId, externalAgreementNo, sign: false)));
+
         control.MapPost("/app-pay", async (HttpRequest request, AlipayControl c) =>
         {
             using var reader = new StreamReader(request.Body);
@@ -108,4 +131,11 @@ internal static class AlipayControlEndpoints
             return Results.Json(result, statusCode: status);
         });
     }
+
+    private static IResult AgreementAnswer((AgreementChangeOutcome Outcome, AlipayAgreement? Agreement) result) => result.Outcome switch
+    {
+        AgreementChangeOutcome.NotFound => Results.NotFound(),
+        AgreementChangeOutcome.NotAllowed => Results.Json(result.Agreement, statusCode: 409),
+        _ => Results.Json(result.Agreement),
+    };
 }

@@ -10,7 +10,7 @@ namespace PayGateway.ChannelSimulator.Alipay;
 /// <summary>
 /// <c>/alipay/gateway.do</c>: the OpenAPI methods (POST, form-encoded, signed JSON answers) and the page methods a
 /// payer's browser reaches through a signed GET URL or auto-submitting form (redirect to the cashier). Refunds,
-/// transfers and statements are in the other parts of this class.
+/// transfers, statements and agreements are in the other parts of this class.
 /// </summary>
 internal sealed partial class AlipayGateway(
     AlipayRequestReader reader,
@@ -21,6 +21,8 @@ internal sealed partial class AlipayGateway(
     AlipayRefundLedger refunds,
     AlipayTransferLedger transfers,
     AlipayBillDownloads billDownloads,
+    AlipayAgreementStore agreements,
+    AlipayAgreementPayer payer,
     BillDrift drift,
     AlipayPlatformKey platformKey,
     AlipaySimulatorOptions options,
@@ -45,6 +47,9 @@ internal sealed partial class AlipayGateway(
         AlipayMethod.Transfer => RecordKind.TransferRequest,
         AlipayMethod.TransferQuery => RecordKind.TransferQuery,
         AlipayMethod.BillDownloadUrlQuery => RecordKind.StatementRequest,
+        AlipayMethod.AgreementPageSign => AlipayAgreementKinds.SignRequest,
+        AlipayMethod.AgreementQuery => AlipayAgreementKinds.Query,
+        AlipayMethod.AgreementUnsign => AlipayAgreementKinds.Unsign,
         _ => RecordKind.Create,
     };
 
@@ -64,6 +69,9 @@ internal sealed partial class AlipayGateway(
         var call = new AlipayApiCall(context, request!, KindOf(request!.Method), records, platformKey, lifetime.ApplicationStopping);
         switch (request.Method)
         {
+            case AlipayMethod.Pay when IsDeduction(request):
+                await DeductAsync(call);
+                break;
             case AlipayMethod.Precreate or AlipayMethod.PagePay or AlipayMethod.WapPay or AlipayMethod.Pay:
                 await CreateAsync(call);
                 break;
@@ -87,6 +95,15 @@ internal sealed partial class AlipayGateway(
                 break;
             case AlipayMethod.BillDownloadUrlQuery:
                 await BillDownloadUrlAsync(call);
+                break;
+            case AlipayMethod.AgreementPageSign:
+                await AgreementPageSignAsync(call);
+                break;
+            case AlipayMethod.AgreementQuery:
+                await AgreementQueryAsync(call);
+                break;
+            case AlipayMethod.AgreementUnsign:
+                await AgreementUnsignAsync(call);
                 break;
             default:
                 await call.AnswerAsync(AlipayAnswer.Error(AlipayCode.InvalidArgument, "isv.invalid-method", "不存在的方法名"), call.Request.BizString("out_trade_no"));

@@ -23,6 +23,7 @@ internal static class AlipaySimulator
         }
         options.PlatformPrivateKey = section["PlatformPrivateKey"] is { Length: > 0 } key ? key : options.PlatformPrivateKey;
         options.SellerId = section["SellerId"] is { Length: > 0 } seller ? seller : options.SellerId;
+        options.DeductionWindowDays = section.GetValue("DeductionWindowDays", options.DeductionWindowDays);
 
         services.AddSingleton(options);
         services.AddSingleton<AlipayPlatformKey>();
@@ -33,6 +34,10 @@ internal static class AlipaySimulator
         services.AddSingleton<AlipayTransferLedger>();
         services.AddSingleton<IResettableState>(s => s.GetRequiredService<AlipayRefundLedger>());
         services.AddSingleton<IResettableState>(s => s.GetRequiredService<AlipayTransferLedger>());
+        services.AddSingleton<AlipayAgreementStore>();
+        services.AddSingleton<IResettableState>(s => s.GetRequiredService<AlipayAgreementStore>());
+        services.AddSingleton<AlipayAgreementNotifier>();
+        services.AddSingleton<AlipayAgreementPayer>();
         services.AddSingleton<AlipayBillDownloads>();
         services.AddSingleton<IResettableState>(s => s.GetRequiredService<AlipayBillDownloads>());
         services.AddSingleton<AlipayGateway>();
@@ -44,6 +49,7 @@ internal static class AlipaySimulator
         AlipayGateway.Map(app);
         AlipayBillDownloads.Map(app);
         CashierEndpoints.Map(app, AlipayCashier.Site);
+        AlipayAgreementPage.Map(app);
         AlipayControlEndpoints.Map(app);
     }
 }

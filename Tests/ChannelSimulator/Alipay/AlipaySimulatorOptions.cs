@@ -30,4 +30,10 @@ public sealed class AlipaySimulatorOptions
 
     /// <summary>How long a trade may wait for the payer when the request gives neither time_expire nor timeout_express.</summary>
     public TimeSpan DefaultTradeExpiry { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// A 周期扣款 deduction is allowed from this many days before the planned date up to that date (Beijing dates).
+    /// Alipay's answers have said 3 and 5 days; 5 is the later one.
+    /// </summary>
+    public int DeductionWindowDays { get; set; } = 5;
 }

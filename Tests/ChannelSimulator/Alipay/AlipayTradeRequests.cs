@@ -9,6 +9,9 @@ internal static partial class AlipayTradeRequests
 {
     private const long MaxFen = 100_000_000_00;
 
+    /// <summary>The simulator's method name for deductions under an agreement.</summary>
+    public const string DeductionMethod = "AGREEMENT";
+
     /// <summary>The simulator's method name (PayMethod) for each create method.</summary>
     public static string PayMethodOf(string method) => method switch
     {
@@ -34,7 +37,7 @@ internal static partial class AlipayTradeRequests
                 ? "total_amount必填，单位为元，精确到小数点后两位，取值范围[0.01,100000000]"
             : string.IsNullOrEmpty(subject) || subject.Length > 256 ? "subject必填，最长256个字符"
             : ExpiryProblem(request, now, ref expireAt)
-            ?? (request.Method != AlipayMethod.Pay ? null
+            ?? (request.Method != AlipayMethod.Pay || AlipayGateway.IsDeduction(request) ? null
                 : string.IsNullOrEmpty(request.BizString("auth_code")) ? "auth_code必填"
                 : request.BizString("scene") is not ("bar_code" or "security_code") ? "scene必须为bar_code或security_code"
                 : null);
@@ -46,8 +49,10 @@ internal static partial class AlipayTradeRequests
         }
 
         var notifyUrl = Uri.TryCreate(request.NotifyUrl, UriKind.Absolute, out var notify) && notify.Scheme is "http" or "https" ? notify : null;
+        // A deduction (trade.pay with agreement_params) has no payer present: its method reads AGREEMENT, like the gateway's.
+        var method = AlipayGateway.IsDeduction(request) ? DeductionMethod : PayMethodOf(request.Method);
         trade = new NewTrade(SimulatorProtocol.Alipay, request.AppId, outTradeNo!, fen, AlipayApiCall.Currency, subject!,
-            PayMethodOf(request.Method), notifyUrl, request.ReturnUrl, expireAt);
+            method, notifyUrl, request.ReturnUrl, expireAt);
         return true;
     }
 

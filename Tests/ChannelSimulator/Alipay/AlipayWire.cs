@@ -57,6 +57,9 @@ internal static class AlipayWire
         return true;
     }
 
+    /// <summary>The Beijing calendar date of <paramref name="instant"/>: the day Alipay's schedules count in.</summary>
+    public static DateOnly BeijingDate(DateTimeOffset instant) => DateOnly.FromDateTime(instant.ToOffset(BeijingOffset).DateTime);
+
     /// <summary>The end of the Beijing day <paramref name="instant"/> falls in (timeout_express <c>1c</c>).</summary>
     public static DateTimeOffset EndOfBeijingDay(DateTimeOffset instant)
     {
