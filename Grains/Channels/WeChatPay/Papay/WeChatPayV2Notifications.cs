@@ -11,11 +11,11 @@ internal static class WeChatPayV2Notifications
 {
     /// <summary>What WeChat wants back from an accepted v2 notify.</summary>
     public static readonly ChannelCallbackReply Acknowledged =
-        new(200, "text/xml", WeChatPayV2Xml.Write([new("return_code", "SUCCESS"), new("return_msg", "OK")]));
+        new(200, "text/xml", "<xml><return_code><![CDATA[SUCCESS]]></return_code><return_msg><![CDATA[OK]]></return_msg></xml>");
 
     /// <summary>A refusal: anything but SUCCESS makes WeChat send the notify again on its schedule.</summary>
     public static readonly ChannelCallbackReply Refused =
-        new(200, "text/xml", WeChatPayV2Xml.Write([new("return_code", "FAIL"), new("return_msg", "NOT ACCEPTED")]));
+        new(200, "text/xml", "<xml><return_code><![CDATA[FAIL]]></return_code><return_msg><![CDATA[NOT ACCEPTED]]></return_msg></xml>");
 
     /// <summary>
     /// Whether a callback is a v2 notify: XML (its first non-blank byte is <c>&lt;</c>, or it is declared XML).
