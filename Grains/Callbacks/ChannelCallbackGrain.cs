@@ -25,10 +25,10 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         if (account is null)
         {
             await review.RecordAsync("callback", channelName, accountId, null, "ACCOUNT_NOT_FOUND", "Callback for an account that does not exist.", envelope.Body);
-            return Reply(adapter, false);
+            return Reply(adapter, envelope, false);
         }
 
-        var request = new ChannelCallbackRequest(new Dictionary<string, string>(envelope.Headers, StringComparer.OrdinalIgnoreCase), envelope.Body, envelope.ContentType);
+        var request = ToRequest(envelope);
         ChannelCallbackParseResult parsed;
         try
         {
@@ -50,16 +50,16 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         if (parsed.Callback is not { } callback)
         {
             await review.RecordAsync("callback", channelName, accountId, null, parsed.RejectionCode ?? "REJECTED", parsed.RejectionReason ?? "", envelope.Body);
-            return Reply(adapter, false);
+            return Reply(adapter, envelope, false);
         }
         if (!OrderId.IsValid(callback.OrderId))
         {
             await review.RecordAsync("callback", channelName, accountId, callback.OrderId, "ORDER_NOT_FOUND", "The callback names no gateway order id.", envelope.Body);
-            return Reply(adapter, false);
+            return Reply(adapter, envelope, false);
         }
         if (ToReported(callback.State) is not { } reported)
         {
-            return Reply(adapter, true); // nothing the order needs to hear (e.g. "not found"); acknowledge
+            return Reply(adapter, envelope, true); // nothing the order needs to hear (e.g. "not found"); acknowledge
         }
 
         var notice = new CallbackNotice(channelName, accountId, callback.OrderId, reported, callback.ChannelTradeNo, callback.Amount, callback.Currency, callback.PaidAt);
@@ -67,10 +67,10 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         if (!outcome.Accepted)
         {
             await review.RecordAsync("callback", channelName, accountId, callback.OrderId, outcome.RejectionCode!, outcome.Detail ?? "", envelope.Body);
-            return Reply(adapter, false);
+            return Reply(adapter, envelope, false);
         }
         metrics.CallbackAccepted(channelName);
-        return Reply(adapter, true);
+        return Reply(adapter, envelope, true);
     }
 
     private async Task<CallbackReply> HandleRefundAsync(IPaymentChannel adapter, string channelName, string accountId, ChannelRefundCallback refund, CallbackEnvelope envelope)
@@ -78,7 +78,7 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         if (!RefundId.TryParse(refund.RefundId, out var orderId) || orderId != refund.OrderId)
         {
             await review.RecordAsync("callback", channelName, accountId, refund.OrderId, "REFUND_NOT_FOUND", "The refund notification names no gateway refund id of its order.", envelope.Body);
-            return Reply(adapter, false);
+            return Reply(adapter, envelope, false);
         }
         FundsStatus? status = refund.State switch
         {
@@ -89,17 +89,17 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         };
         if (status is null)
         {
-            return Reply(adapter, true); // nothing the order needs to hear; acknowledge
+            return Reply(adapter, envelope, true); // nothing the order needs to hear; acknowledge
         }
         var notice = new RefundCallbackNotice(channelName, accountId, refund.RefundId, orderId, status.Value, refund.ChannelRefundNo, refund.Amount, refund.Currency, refund.SucceededAt, refund.ErrorCode);
         var outcome = await GrainFactory.GetGrain<IOrderGrain>(orderId).HandleRefundCallbackAsync(notice);
         if (!outcome.Accepted)
         {
             await review.RecordAsync("callback", channelName, accountId, orderId, outcome.RejectionCode!, outcome.Detail ?? "", envelope.Body);
-            return Reply(adapter, false);
+            return Reply(adapter, envelope, false);
         }
         metrics.CallbackAccepted(channelName);
-        return Reply(adapter, true);
+        return Reply(adapter, envelope, true);
     }
 
     private async Task<CallbackReply> HandleContractAsync(IPaymentChannel adapter, string channelName, string accountId, ChannelContractCallback contract, CallbackEnvelope envelope)
@@ -107,7 +107,7 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         if (!ContractId.IsValid(contract.ContractId))
         {
             await review.RecordAsync("callback", channelName, accountId, contract.ContractId, "CONTRACT_NOT_FOUND", "The contract notification names no gateway contract id.", envelope.Body);
-            return Reply(adapter, false);
+            return Reply(adapter, envelope, false);
         }
         ReportedContractState? reported = contract.State switch
         {
@@ -117,18 +117,21 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         };
         if (reported is null)
         {
-            return Reply(adapter, true); // nothing the contract needs to hear; acknowledge
+            return Reply(adapter, envelope, true); // nothing the contract needs to hear; acknowledge
         }
         var notice = new ContractCallbackNotice(channelName, accountId, contract.ContractId, reported.Value, contract.ChannelContractNo, contract.At);
         var outcome = await GrainFactory.GetGrain<ISignGrain>(contract.ContractId).HandleCallbackAsync(notice);
         if (!outcome.Accepted)
         {
             await review.RecordAsync("callback", channelName, accountId, contract.ContractId, outcome.RejectionCode!, outcome.Detail ?? "", envelope.Body);
-            return Reply(adapter, false);
+            return Reply(adapter, envelope, false);
         }
         metrics.CallbackAccepted(channelName);
-        return Reply(adapter, true);
+        return Reply(adapter, envelope, true);
     }
+
+    private static ChannelCallbackRequest ToRequest(CallbackEnvelope envelope) =>
+        new(new Dictionary<string, string>(envelope.Headers, StringComparer.OrdinalIgnoreCase), envelope.Body, envelope.ContentType);
 
     private static ReportedPaymentState? ToReported(ChannelTradeState state) => state switch
     {
@@ -139,9 +142,10 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         _ => null,
     };
 
-    private static CallbackReply Reply(IPaymentChannel adapter, bool accepted)
+    private static CallbackReply Reply(IPaymentChannel adapter, CallbackEnvelope envelope, bool accepted)
     {
-        var reply = adapter.ReplyToCallback(accepted);
+        // The channel may answer each callback format in kind (WeChat Pay: XML to v2, JSON to v3).
+        var reply = adapter.ReplyToCallback(accepted, ToRequest(envelope));
         return new CallbackReply(reply.StatusCode, reply.ContentType, reply.Body);
     }
 }

@@ -45,6 +45,12 @@ public interface IPaymentChannel
     ChannelCallbackReply ReplyToCallback(bool accepted);
 
     /// <summary>
+    /// The reply for this particular callback, for channels whose callbacks come in more than one format (WeChat Pay:
+    /// v2 XML notifies want an XML answer, v3 JSON ones JSON). The default answers like <see cref="ReplyToCallback(bool)"/>.
+    /// </summary>
+    ChannelCallbackReply ReplyToCallback(bool accepted, ChannelCallbackRequest request) => ReplyToCallback(accepted);
+
+    /// <summary>
     /// Checks, before an operator's configuration is stored, that the account can be used: required settings and
     /// secrets present, keys parse. Throws <see cref="ChannelConfigurationException"/> saying what is wrong
     /// (never quoting a secret). The default checks nothing.

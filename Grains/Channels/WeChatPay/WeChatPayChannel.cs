@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using PayGateway.Channels.WeChatPay.Papay;
 
 namespace PayGateway.Channels.WeChatPay;
 
@@ -14,6 +15,8 @@ namespace PayGateway.Channels.WeChatPay;
 /// Settings: <c>mchid</c>, <c>appid</c>, <c>serial_no</c> (merchant certificate serial); optional
 /// <c>wechatpay_public_key_id</c> + <c>wechatpay_public_key</c> for merchants in public-key mode.
 /// Secrets: <c>private_key</c> (merchant API key PEM), <c>apiv3_key</c>.
+/// Papay (委托代扣, API v2, optional): secret <c>api_v2_key</c> (32 characters), setting <c>papay_plan_id</c>;
+/// see WeChatPayChannel.Papay.cs.
 /// </remarks>
 public sealed partial class WeChatPayChannel : IPaymentChannel, IRefundChannel, ITransferChannel
 {
@@ -28,6 +31,8 @@ public sealed partial class WeChatPayChannel : IPaymentChannel, IRefundChannel, 
         {
             throw new ChannelConfigurationException($"Channel account {account.Channel}/{account.AccountId}: '{WeChatPayMerchant.PrivateKeySecret}' is not a usable RSA private key.");
         }
+
+        WeChatPayPapayMerchant.Validate(account);
     }
 
     public const string ChannelName = "wechatpay";
@@ -52,6 +57,9 @@ public sealed partial class WeChatPayChannel : IPaymentChannel, IRefundChannel, 
     private readonly WeChatPayRefunds _refunds;
     private readonly WeChatPayTransfers _transfers;
     private readonly TimeProvider _timeProvider;
+    private readonly WeChatPayPapaySigning _papaySigning;
+    private readonly WeChatPayPapayContracts _papayContracts;
+    private readonly WeChatPayPapayDeductions _papayDeductions;
 
     public WeChatPayChannel(IHttpClientFactory httpClientFactory, TimeProvider timeProvider, ILogger<WeChatPayChannel> logger)
     {
@@ -62,6 +70,10 @@ public sealed partial class WeChatPayChannel : IPaymentChannel, IRefundChannel, 
         _api = new WeChatPayApiClient(httpClientFactory, timeProvider, new WeChatPayPlatformKeyCache(), logger, WeChatPaySignatureVerifier.DefaultMaxClockSkew);
         _refunds = new WeChatPayRefunds(_api);
         _transfers = new WeChatPayTransfers(_api);
+        var v2 = new WeChatPayV2Client(httpClientFactory, logger);
+        _papaySigning = new WeChatPayPapaySigning(v2);
+        _papayContracts = new WeChatPayPapayContracts(v2);
+        _papayDeductions = new WeChatPayPapayDeductions(v2);
     }
 
     public string Name => ChannelName;
@@ -180,6 +192,12 @@ public sealed partial class WeChatPayChannel : IPaymentChannel, IRefundChannel, 
     public async Task<ChannelCallbackParseResult> ParseCallbackAsync(ChannelAccount account, ChannelCallbackRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (WeChatPayV2Notifications.IsV2(request))
+        {
+            // Papay's contract and PAP pay notifies are v2 XML signed with the APIv2 key.
+            return WeChatPayV2Notifications.Parse(account, request);
+        }
+
         var merchant = WeChatPayMerchant.From(account);
         var signed = WeChatPaySignedMessage.FromHeaders(request.Headers, request.Body);
         var result = WeChatPayNotification.Open(signed, _api.Verifier(merchant), merchant.ApiV3Key);

@@ -5,7 +5,8 @@ using System.Text;
 namespace PayGateway.ChannelSimulator.WeChatPay;
 
 /// <summary>A registered merchant: what verifies its requests and what encrypts for it.</summary>
-internal sealed record WeChatPayMerchant(string MchId, string SerialNo, byte[] PublicKey, string ApiV3Key);
+/// <param name="ApiV2Key">Signs papay's v2 XML messages; null when the merchant does no papay.</param>
+internal sealed record WeChatPayMerchant(string MchId, string SerialNo, byte[] PublicKey, string ApiV3Key, string? ApiV2Key = null);
 
 /// <summary>WeChat Pay merchants by mchid (a registry of its own: the mock protocol's merchants have HMAC keys).</summary>
 internal sealed class WeChatPayMerchants
@@ -18,13 +19,17 @@ internal sealed class WeChatPayMerchants
         {
             var pem = merchant.PublicKey ?? (merchant.PublicKeyFile is { } file ? File.ReadAllText(file) : null)
                 ?? throw new ArgumentException($"WeChat Pay merchant {mchId} has neither PublicKey nor PublicKeyFile.", nameof(options));
-            Set(mchId, merchant.SerialNo, pem, merchant.ApiV3Key);
+            Set(mchId, merchant.SerialNo, pem, merchant.ApiV3Key, merchant.ApiV2Key);
         }
     }
 
     /// <summary>Registers or replaces a merchant. Throws <see cref="ArgumentException"/> for unusable values.</summary>
-    public void Set(string mchId, string serialNo, string publicKeyPem, string apiV3Key)
+    public void Set(string mchId, string serialNo, string publicKeyPem, string apiV3Key, string? apiV2Key = null)
     {
+        if (apiV2Key is not null && apiV2Key.Length != 32)
+        {
+            throw new ArgumentException("The APIv2 key must be 32 characters.", nameof(apiV2Key));
+        }
         ArgumentException.ThrowIfNullOrWhiteSpace(mchId);
         ArgumentException.ThrowIfNullOrWhiteSpace(serialNo);
         ArgumentException.ThrowIfNullOrWhiteSpace(publicKeyPem);
@@ -41,7 +46,7 @@ internal sealed class WeChatPayMerchants
         {
             throw new ArgumentException("The merchant public key is not a readable PEM certificate or public key.", nameof(publicKeyPem), e);
         }
-        _merchants[mchId] = new WeChatPayMerchant(mchId, WeChatPayCrypto.NormalizeSerial(serialNo), publicKey, apiV3Key);
+        _merchants[mchId] = new WeChatPayMerchant(mchId, WeChatPayCrypto.NormalizeSerial(serialNo), publicKey, apiV3Key, apiV2Key);
     }
 
     public bool TryGet(string? mchId, [NotNullWhen(true)] out WeChatPayMerchant? merchant)

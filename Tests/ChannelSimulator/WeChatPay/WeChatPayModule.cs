@@ -15,14 +15,15 @@ internal static class WeChatPayModule
     public sealed record MerchantRegistration(
         string SerialNo,
         string PublicKey,
-        [property: JsonPropertyName("apiv3_key")] string ApiV3Key);
+        [property: JsonPropertyName("apiv3_key")] string ApiV3Key,
+        [property: JsonPropertyName("api_v2_key")] string? ApiV2Key = null);
 
     /// <summary>Body of <c>PUT /wechatpay/control/payees/{openid}</c>: the payee's real name.</summary>
     public sealed record PayeeRegistration(string Name);
 
     /// <summary>
     /// Registers the services. Merchants also come from configuration
-    /// <c>Simulator:WeChatPay:Merchants:&lt;mchid&gt;:{SerialNo, PublicKey | PublicKeyFile, ApiV3Key}</c>.
+    /// <c>Simulator:WeChatPay:Merchants:&lt;mchid&gt;:{SerialNo, PublicKey | PublicKeyFile, ApiV3Key, ApiV2Key}</c>.
     /// </summary>
     public static void AddServices(IServiceCollection services, IConfiguration configuration, SimulatorOptions options)
     {
@@ -34,6 +35,7 @@ internal static class WeChatPayModule
                 PublicKey = merchant["PublicKey"],
                 PublicKeyFile = merchant["PublicKeyFile"],
                 ApiV3Key = merchant["ApiV3Key"] ?? "",
+                ApiV2Key = merchant["ApiV2Key"],
             };
         }
         services.AddSingleton<WeChatPayMerchants>();
@@ -57,6 +59,11 @@ internal static class WeChatPayModule
         services.AddSingleton<WeChatPayBillLinks>();
         services.AddSingleton<IResettableState>(sp => sp.GetRequiredService<WeChatPayBillLinks>());
         services.AddSingleton<WeChatPayBillApi>();
+        services.AddSingleton<WeChatPayV2Calls>();
+        services.AddSingleton<WeChatPayPapayStore>();
+        services.AddSingleton<IResettableState>(sp => sp.GetRequiredService<WeChatPayPapayStore>());
+        services.AddSingleton<WeChatPayPapayNotifier>();
+        services.AddSingleton<WeChatPayPapayApi>();
         services.AddSingleton(sp => new WeChatPaySimulator(
             sp.GetRequiredService<WeChatPayMerchants>(),
             sp.GetRequiredService<WeChatPayPlatformKeys>(),
@@ -64,7 +71,9 @@ internal static class WeChatPayModule
             sp.GetRequiredService<TradeStore>(),
             sp.GetRequiredService<WeChatPayRefundStore>(),
             sp.GetRequiredService<WeChatPayTransferStore>(),
-            sp.GetRequiredService<WeChatPayPayees>()));
+            sp.GetRequiredService<WeChatPayPayees>(),
+            sp.GetRequiredService<WeChatPayPapayStore>(),
+            sp.GetRequiredService<WeChatPayPapayApi>()));
     }
 
     public static void Map(WebApplication app)
@@ -76,6 +85,7 @@ internal static class WeChatPayModule
         WeChatPayRefundApi.Map(app);
         WeChatPayTransferApi.Map(app);
         WeChatPayBillApi.Map(app);
+        WeChatPayPapayApi.Map(app);
         CashierEndpoints.Map(app, Cashier);
 
         var control = ControlEndpoints.MapLoopbackGroup(app, "/wechatpay/control");
@@ -84,7 +94,7 @@ internal static class WeChatPayModule
         {
             try
             {
-                wechat.AddMerchant(mchId, body.SerialNo, body.PublicKey, body.ApiV3Key);
+                wechat.AddMerchant(mchId, body.SerialNo, body.PublicKey, body.ApiV3Key, body.ApiV2Key);
                 return Results.NoContent();
             }
             catch (ArgumentException e)
@@ -102,6 +112,13 @@ internal static class WeChatPayModule
             wechat.FindRefund(mchid, outRefundNo) is { } refund ? Results.Ok(refund) : Results.NotFound());
         control.MapGet("/transfers/{outBatchNo}", (string outBatchNo, string mchid, WeChatPaySimulator wechat) =>
             wechat.FindTransfer(mchid, outBatchNo) is { } transfer ? Results.Ok(transfer) : Results.NotFound());
+        // Papay: the payer signs or ends a contract (what the payer does in WeChat), and the contract as the simulator holds it.
+        control.MapPost("/papay/contracts/{contractCode}/sign", (string contractCode, string mch_id, string plan_id, WeChatPaySimulator wechat) =>
+            wechat.SignContract(mch_id, plan_id, contractCode) is { } signed ? Results.Ok(signed) : Results.Conflict());
+        control.MapPost("/papay/contracts/{contractCode}/terminate", (string contractCode, string mch_id, string plan_id, WeChatPaySimulator wechat) =>
+            wechat.TerminateContract(mch_id, plan_id, contractCode) is { } ended ? Results.Ok(ended) : Results.Conflict());
+        control.MapGet("/papay/contracts/{contractCode}", (string contractCode, string mch_id, string plan_id, WeChatPaySimulator wechat) =>
+            wechat.FindContract(mch_id, plan_id, contractCode) is { } contract ? Results.Ok(contract) : Results.NotFound());
         control.MapPut("/payees/{openid}", (string openid, PayeeRegistration body, WeChatPaySimulator wechat) =>
         {
             wechat.SetPayeeName(openid, body.Name);

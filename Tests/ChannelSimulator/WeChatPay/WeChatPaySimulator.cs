@@ -16,6 +16,8 @@ public sealed class WeChatPaySimulator
     private readonly WeChatPayRefundStore _refunds;
     private readonly WeChatPayTransferStore _transfers;
     private readonly WeChatPayPayees _payees;
+    private readonly WeChatPayPapayStore _papay;
+    private readonly WeChatPayPapayApi _papayApi;
 
     internal WeChatPaySimulator(
         WeChatPayMerchants merchants,
@@ -24,8 +26,12 @@ public sealed class WeChatPaySimulator
         TradeStore store,
         WeChatPayRefundStore refunds,
         WeChatPayTransferStore transfers,
-        WeChatPayPayees payees)
+        WeChatPayPayees payees,
+        WeChatPayPapayStore papay,
+        WeChatPayPapayApi papayApi)
     {
+        _papay = papay;
+        _papayApi = papayApi;
         _merchants = merchants;
         _platform = platform;
         _orders = orders;
@@ -40,8 +46,20 @@ public sealed class WeChatPaySimulator
     /// <c>serial_no</c> setting), <paramref name="publicKeyPem"/> its certificate or public key, <paramref name="apiV3Key"/>
     /// the 32-character APIv3 key (the gateway's <c>apiv3_key</c> secret).
     /// </summary>
-    public void AddMerchant(string mchId, string serialNo, string publicKeyPem, string apiV3Key) =>
-        _merchants.Set(mchId, serialNo, publicKeyPem, apiV3Key);
+    public void AddMerchant(string mchId, string serialNo, string publicKeyPem, string apiV3Key, string? apiV2Key = null) =>
+        _merchants.Set(mchId, serialNo, publicKeyPem, apiV3Key, apiV2Key);
+
+    /// <summary>
+    /// The payer signs a pending papay contract (what the sign page's button does): it gets a contract_id and the ADD
+    /// notify is sent. Null when no sign request for it is pending.
+    /// </summary>
+    public WeChatPayContractView? SignContract(string mchId, string planId, string contractCode) => _papayApi.PayerSigns(mchId, planId, contractCode);
+
+    /// <summary>The payer ends a signed papay contract in WeChat (DELETE notify). Null when it is not signed.</summary>
+    public WeChatPayContractView? TerminateContract(string mchId, string planId, string contractCode) => _papayApi.PayerTerminates(mchId, planId, contractCode);
+
+    /// <summary>A papay contract (pending, signed or terminated); null when there was no sign request for it.</summary>
+    public WeChatPayContractView? FindContract(string mchId, string planId, string contractCode) => _papay.Find(mchId, planId, contractCode);
 
     /// <summary>Registers a merchant by its API certificate; the serial is the certificate's.</summary>
     public void AddMerchant(string mchId, X509Certificate2 certificate, string apiV3Key)

@@ -14,6 +14,9 @@ public sealed class WeChatPayMerchantOptions
 
     /// <summary>The 32-character APIv3 key: encrypts notification resources and the certificate download.</summary>
     public string ApiV3Key { get; set; } = "";
+
+    /// <summary>The 32-character APIv2 key that signs papay (委托代扣) v2 messages; null when the merchant does no papay.</summary>
+    public string? ApiV2Key { get; set; }
 }
 
 /// <summary>Settings of the WeChat Pay v3 part of the simulator.</summary>
@@ -39,6 +42,9 @@ public sealed class WeChatPaySimulatorOptions
 
     /// <summary>How long an accepted transfer batch stays <c>PROCESSING</c> before its details end (real time).</summary>
     public TimeSpan TransferProcessingTime { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How long an accepted papay deduction (<c>/pay/pappayapply</c>) stays <c>ACCEPT</c> before it settles (real time).</summary>
+    public TimeSpan PapayProcessingTime { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>How long a bill's download_url works, in simulator time (WeChat: about 5 minutes; older docs say 30 s).</summary>
     public TimeSpan BillLinkLifetime { get; set; } = TimeSpan.FromMinutes(5);

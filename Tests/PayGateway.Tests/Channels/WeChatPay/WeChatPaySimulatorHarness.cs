@@ -21,6 +21,10 @@ public sealed class WeChatPaySimulatorHarness : IAsyncDisposable
     public const string MchId = "1900000109";
     public const string AppId = "wx8888888888888888";
     public const string ApiV3Key = "SimApiV3Key-0123456789abcdefABCD";
+
+    /// <summary>The merchant's APIv2 key (papay) and contract template.</summary>
+    public const string ApiV2Key = "SimApiV2Key-abcdefABCDEF01234567";
+    public const string PlanId = "12535";
     public static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(3); // generous: CI shares 2 cores with the whole suite
 
     /// <summary>How long the simulator keeps refunds and transfers PROCESSING (real time).</summary>
@@ -69,7 +73,8 @@ public sealed class WeChatPaySimulatorHarness : IAsyncDisposable
         var options = new SimulatorOptions { TimeProvider = time, CallbackRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)] };
         options.WeChatPay.RefundProcessingTime = FundsProcessingTime;
         options.WeChatPay.TransferProcessingTime = FundsProcessingTime;
-        options.WeChatPay.Merchants[MchId] = new WeChatPayMerchantOptions { SerialNo = Merchant.SerialNo, PublicKey = Merchant.CertificatePem, ApiV3Key = ApiV3Key };
+        options.WeChatPay.PapayProcessingTime = FundsProcessingTime;
+        options.WeChatPay.Merchants[MchId] = new WeChatPayMerchantOptions { SerialNo = Merchant.SerialNo, PublicKey = Merchant.CertificatePem, ApiV3Key = ApiV3Key, ApiV2Key = ApiV2Key };
         configure?.Invoke(options);
         var simulator = await SimulatorHost.StartAsync(options);
         var services = new ServiceCollection()
@@ -84,8 +89,8 @@ public sealed class WeChatPaySimulatorHarness : IAsyncDisposable
 
     public static ChannelAccount AccountFor(Uri baseUrl, Uri notifyUrl, string privateKeyPem) => new(
         "wechatpay", "acc-wx", baseUrl,
-        new Dictionary<string, string> { ["mchid"] = MchId, ["appid"] = AppId, ["serial_no"] = Merchant.SerialNo },
-        new Dictionary<string, string> { ["private_key"] = privateKeyPem, ["apiv3_key"] = ApiV3Key },
+        new Dictionary<string, string> { ["mchid"] = MchId, ["appid"] = AppId, ["serial_no"] = Merchant.SerialNo, ["papay_plan_id"] = PlanId },
+        new Dictionary<string, string> { ["private_key"] = privateKeyPem, ["apiv3_key"] = ApiV3Key, ["api_v2_key"] = ApiV2Key },
         notifyUrl);
 
     /// <summary>An order of 1234 fen; JSAPI gets an openid and H5 a payer IP, as the adapter requires.</summary>
