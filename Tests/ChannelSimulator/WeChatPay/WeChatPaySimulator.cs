@@ -62,10 +62,10 @@ public sealed class WeChatPaySimulator
     public WeChatPayContractView? FindContract(string mchId, string planId, string contractCode) => _papay.Find(mchId, planId, contractCode);
 
     /// <summary>Registers a merchant by its API certificate; the serial is the certificate's.</summary>
-    public void AddMerchant(string mchId, X509Certificate2 certificate, string apiV3Key)
+    public void AddMerchant(string mchId, X509Certificate2 certificate, string apiV3Key, string? apiV2Key = null)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        _merchants.Set(mchId, certificate.SerialNumber, certificate.ExportCertificatePem(), apiV3Key);
+        _merchants.Set(mchId, certificate.SerialNumber, certificate.ExportCertificatePem(), apiV3Key, apiV2Key);
     }
 
     /// <summary>The certificate the simulator signs answers and notifications with now.</summary>

@@ -33,6 +33,12 @@ public sealed class WeChatPayFixture : PaymentFixture
     /// <summary>32 characters: the account's <c>apiv3_key</c> secret.</summary>
     public string ApiV3Key { get; } = NewApiV3Key();
 
+    /// <summary>The APIv2 key papay (recurring contracts) signs with: 32 characters, made here like the v3 key.</summary>
+    public string ApiV2Key { get; } = NewApiV3Key();
+
+    /// <summary>The papay template (plan) the account signs contracts under.</summary>
+    public const string PapayPlanId = "12535";
+
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
@@ -46,7 +52,7 @@ public sealed class WeChatPayFixture : PaymentFixture
     /// </summary>
     public async Task OnboardAsync(string accountId, string appId)
     {
-        Simulator.WeChatPay.AddMerchant(MchId, MerchantCertificate, ApiV3Key);
+        Simulator.WeChatPay.AddMerchant(MchId, MerchantCertificate, ApiV3Key, ApiV2Key);
         using var admin = OperatorClient();
         await EnsureOk(await admin.PutAsJsonAsync($"/admin/v1/channel-accounts/wechatpay/{accountId}", new
         {
@@ -56,11 +62,13 @@ public sealed class WeChatPayFixture : PaymentFixture
                 ["mchid"] = MchId,
                 ["appid"] = WeChatAppId,
                 ["serial_no"] = MerchantCertificate.SerialNumber,
+                ["papay_plan_id"] = PapayPlanId,
             },
             secrets = new Dictionary<string, string>
             {
                 ["private_key"] = MerchantApiKey.ExportPkcs8PrivateKeyPem(),
                 ["apiv3_key"] = ApiV3Key,
+                ["api_v2_key"] = ApiV2Key,
             },
             enabled_methods = new[] { "QR_CODE", "SDK", "WAP", "APP" },
             enabled = true,
