@@ -26,6 +26,13 @@ public sealed class NotificationOutbox(WebhookSender webhooks, MerchantAppCache 
     public static long? NextAttemptAt(IEnumerable<StoredNotification> notifications) =>
         notifications.Where(n => n.Status == StoredNotification.Pending).Min(n => n.NextAttemptAtMs);
 
+    /// <summary>
+    /// When a grain with an outbox next has anything due: its own next action or its next notification attempt,
+    /// whichever comes first; null when neither. This is what the grain projects as <c>next_check_at</c> for the sweep.
+    /// </summary>
+    public static long? NextCheckAt(long? nextAction, IEnumerable<StoredNotification> notifications) =>
+        NextAttemptAt(notifications) is { } notify ? Math.Min(nextAction ?? long.MaxValue, notify) : nextAction;
+
     /// <summary>An operator's resend: a new round of attempts for the same event id and body.</summary>
     public static StoredNotification Restart(StoredNotification notification, long nowMs) =>
         notification with { Status = StoredNotification.Pending, Attempts = 0, NextAttemptAtMs = nowMs, LastError = null };

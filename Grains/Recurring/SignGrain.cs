@@ -336,9 +336,7 @@ public sealed partial class SignGrain(
     /// <summary>Every write goes through here: stamps the time and the next-check time the sweep reads, then writes.</summary>
     private Task SaveAsync(SignState next)
     {
-        var act = next.NextActionAtMs;
-        var notify = NotificationOutbox.NextAttemptAt(next.Notifications);
-        next = next with { UpdatedAtMs = NowMs, NextCheckAtMs = act is null ? notify : notify is null ? act : Math.Min(act.Value, notify.Value) };
+        next = next with { UpdatedAtMs = NowMs, NextCheckAtMs = NotificationOutbox.NextCheckAt(next.NextActionAtMs, next.Notifications) };
         return state.WriteOrRevertAsync(next, this);
     }
 

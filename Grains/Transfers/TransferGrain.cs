@@ -198,8 +198,7 @@ public sealed class TransferGrain(
     private Task SaveAsync(TransferState next)
     {
         var supervise = next.StatusValue.IsFinal() ? null : next.NextSupervisionAtMs;
-        var notify = NotificationOutbox.NextAttemptAt(next.Notifications);
-        next = next with { UpdatedAtMs = NowMs, NextCheckAtMs = supervise is null ? notify : notify is null ? supervise : Math.Min(supervise.Value, notify.Value) };
+        next = next with { UpdatedAtMs = NowMs, NextCheckAtMs = NotificationOutbox.NextCheckAt(supervise, next.Notifications) };
         return state.WriteOrRevertAsync(next, this);
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using PayGateway.ChannelSimulator.Records;
@@ -16,19 +15,13 @@ public sealed class AlipayContractTests(AlipayFixture fixture) : IClassFixture<A
 {
     private readonly MerchantClient _merchant = fixture.AlipayMerchant();
 
-    private static DateOnly BeijingToday => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
-
     private async Task<JsonObject> GetAsync(string contractId) =>
         await MerchantClient.JsonAsync(await _merchant.GetRepeatingUnavailableAsync($"/v1/contracts/{contractId}"));
 
     [Fact]
     public async Task PayerSignsAtAlipay_ContractChargesThePlannedDateByAgreementAndTerminatesByUnsign()
     {
-        var beijing = DateTime.UtcNow.AddHours(8);
-        if (beijing.TimeOfDay > new TimeSpan(23, 59, 0))
-        {
-            await Task.Delay(beijing.Date.AddDays(1) - beijing + TimeSpan.FromSeconds(2)); // keep "today" today
-        }
+        await BeijingDay.AwayFromMidnightAsync();
         var response = await _merchant.PostJsonRepeatingUnavailableAsync("/v1/contracts", new
         {
             out_contract_no = "ali-ct-" + Guid.NewGuid().ToString("N"),
@@ -38,7 +31,7 @@ public sealed class AlipayContractTests(AlipayFixture fixture) : IClassFixture<A
             currency = "CNY",
             period_unit = "DAY",
             period_every = 30,
-            first_deduction_date = BeijingToday.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            first_deduction_date = BeijingDay.TodayText,
             display_account = "member 1024",
             subject = "VIP 月卡",
             notify_url = new Uri(fixture.Webhooks.Url, "ali-ct").ToString(),

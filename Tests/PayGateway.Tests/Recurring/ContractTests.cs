@@ -17,7 +17,7 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
 {
     private readonly MerchantClient _merchant = fixture.HmacMerchant();
 
-    private static DateOnly BeijingToday => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+    private static DateOnly BeijingToday => BeijingDay.Today;
 
     private object NewContract(string tag, DateOnly? first = null, long amount = 2500, int? maxDeductions = null, string? outContractNo = null) => new
     {
@@ -50,20 +50,10 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
 
     private int Charges(string orderId) => fixture.Simulator.Records.Count(r => r.Kind == RecordKind.Charge && r.OutTradeNo == orderId);
 
-    /// <summary>A test that needs "today" to stay today for a minute waits out the last minute of a Beijing day.</summary>
-    private static async Task AwayFromMidnightAsync()
-    {
-        var beijing = DateTime.UtcNow.AddHours(8);
-        if (beijing.TimeOfDay > new TimeSpan(23, 59, 0))
-        {
-            await Task.Delay(beijing.Date.AddDays(1) - beijing + TimeSpan.FromSeconds(2));
-        }
-    }
-
     [Fact]
     public async Task SignedContract_BecomesActiveChargesThisPeriodOnceAndSchedulesTheNext()
     {
-        await AwayFromMidnightAsync();
+        await BeijingDay.AwayFromMidnightAsync();
         var created = await CreateAsync(NewContract("ct-ok", amount: 2500));
         var contractId = (string)created["contract_id"]!;
         Assert.StartsWith("C", contractId);
@@ -104,7 +94,7 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
     [Fact]
     public async Task RefusedDeductions_AreRetriedInTheSamePeriodAndTheThirdAttemptCharges()
     {
-        await AwayFromMidnightAsync();
+        await BeijingDay.AwayFromMidnightAsync();
         var contractId = (string)(await CreateAsync(NewContract("ct-retry")))["contract_id"]!;
         // The contract's code is what a deduction's behaviour falls back to: the first two deductions are refused.
         fixture.Simulator.SetBehaviour(contractId, new SimulatorBehaviour
@@ -130,7 +120,7 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
     [Fact]
     public async Task DeductionTheChannelIsStillProcessing_IsFollowedUntilItsCallbackSettlesIt()
     {
-        await AwayFromMidnightAsync();
+        await BeijingDay.AwayFromMidnightAsync();
         var contractId = (string)(await CreateAsync(NewContract("ct-async")))["contract_id"]!;
         fixture.Simulator.SetBehaviour(contractId, new SimulatorBehaviour { AsyncDeduction = true, AsyncDeductionDelayMs = 1500, Operations = [SimulatorOperation.Deduct] });
 
@@ -147,7 +137,7 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
     [Fact]
     public async Task ContractWithMaxDeductionsReached_StopsRenewing()
     {
-        await AwayFromMidnightAsync();
+        await BeijingDay.AwayFromMidnightAsync();
         var contractId = (string)(await CreateAsync(NewContract("ct-max", maxDeductions: 1)))["contract_id"]!;
 
         fixture.Simulator.Contracts.Sign(contractId);
