@@ -95,6 +95,7 @@ public static class InvariantChecker
         var chargesByOrder = CheckChannel(input, options, stored, reviews, v, figures, InScope);
         CheckRefunds(input, options, stored, v, figures, InScope);
         CheckTransfers(input, options, v, figures);
+        CheckContracts(input, options, stored, v, figures);
         CheckNotifications(input, options, stored, v, figures, InScope);
         CheckHistory(input, stored, v);
         CheckCallers(input, stored, chargesByOrder, v, figures);
@@ -223,6 +224,73 @@ public static class InvariantChecker
         }
 
         static bool NotificationFailed(StoredTransfer t) => t.Notifications.Any(n => n.Status == "failed");
+    }
+
+    /// <summary>
+    /// Recurring contracts. I1: an unsigned contract, an open deduction and an active contract with periods left have
+    /// their next action scheduled and visible to the sweep; a final contract with nothing open has none. I2: at most one
+    /// open deduction, at most one succeeded deduction and at most one channel charge per period. I3: each deduction says
+    /// what its order says, and the contract's count of successes is its succeeded deductions (never above its maximum).
+    /// I4: a contract that moved has the notification announcing its status, delivered or scheduled.
+    /// </summary>
+    private static void CheckContracts(CheckInput input, CheckOptions options, Dictionary<string, StoredOrder> orders, List<Violation> v, SortedDictionary<string, long> figures)
+    {
+        var contracts = input.Gateway.ContractList.Where(c => c.ContractId is not null && (options.OrderScope?.Invoke(c.ContractId) ?? true)).ToList();
+        figures["contracts"] = contracts.Count;
+        var charges = input.HasChannelRecords ? input.Channel.Where(r => r.Kind == "charge").ToLookup(r => r.OutTradeNo ?? "", StringComparer.Ordinal) : null;
+        foreach (var c in contracts)
+        {
+            var id = c.ContractId!;
+            var open = c.Deductions.Count(d => d.Status == "pending");
+            var final = c.Status is "terminated" or "closed";
+            var exhausted = c.MaxDeductions is { } max && c.DeductionsSucceeded >= max;
+            var mustAct = c.Status == "signing" || open > 0 || (c.Status == "active" && !exhausted);
+            if (mustAct && (c.NextActionAtMs is null || c.NextCheckAtMs is null || c.NextCheckAtMs > c.NextActionAtMs))
+            {
+                v.Add(new("I1", id, $"contract {c.Status} ({open} open deduction(s)) but no next action is scheduled for the sweep"));
+            }
+            if (final && open == 0 && c.NextActionAtMs is not null)
+            {
+                v.Add(new("I1", id, $"contract {c.Status} with nothing open still has an action scheduled"));
+            }
+            if (open > 1)
+            {
+                v.Add(new("I2", id, $"{open} deductions open at once"));
+            }
+            foreach (var period in c.Deductions.GroupBy(d => d.Period))
+            {
+                if (period.Count(d => d.Status == "succeeded") > 1)
+                {
+                    v.Add(new("I2", id, $"period {period.Key} was charged by {period.Count(d => d.Status == "succeeded")} deductions"));
+                }
+                if (charges is not null && period.Sum(d => d.OrderId is null ? 0 : charges[d.OrderId].Count()) > 1)
+                {
+                    v.Add(new("I2", id, $"the channel charged period {period.Key} more than once"));
+                }
+            }
+            foreach (var d in c.Deductions.Where(d => d.OrderId is not null && d.Status != "pending"))
+            {
+                // Only orders this check can see (in scope and stored) are compared; a missing one is I1's business.
+                if (orders.GetValueOrDefault(d.OrderId!) is { } order
+                    && !(d.Status == "succeeded" ? order.Status == "succeeded" : order.Status is "failed" or "closed"))
+                {
+                    v.Add(new("I3", id, $"deduction {d.OutTradeNo} is {d.Status} but its order {d.OrderId} is {order.Status}"));
+                }
+            }
+            var succeeded = c.Deductions.Count(d => d.Status == "succeeded");
+            if (succeeded != c.DeductionsSucceeded || c.MaxDeductions is { } cap && succeeded > cap)
+            {
+                v.Add(new("I3", id, $"counts {c.DeductionsSucceeded} successful deductions, has {succeeded} (max {c.MaxDeductions?.ToString() ?? "none"})"));
+            }
+            if (c.Status is "active" or "terminated" or "closed" && !c.Notifications.Any(n => n.Type == $"contract.{c.Status}"))
+            {
+                v.Add(new("I4", id, $"contract {c.Status} without a contract.{c.Status} notification"));
+            }
+            foreach (var n in c.Notifications.Where(n => n.Status == "pending" && (n.NextAttemptAtMs is null || c.NextCheckAtMs is null || c.NextCheckAtMs > n.NextAttemptAtMs)))
+            {
+                v.Add(new("I4", id, $"{n.EventId} pending but the sweep will not retry it"));
+            }
+        }
     }
 
     /// <summary>I1: final, or open with supervision scheduled; the projection is the state.</summary>

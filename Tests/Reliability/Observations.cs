@@ -53,10 +53,20 @@ public sealed record GatewaySnapshot(
     IReadOnlyList<ProjectedOrder> Projection,
     IReadOnlyList<StoredOrder> Orders,
     IReadOnlyList<ReviewItem> ReviewItems,
-    IReadOnlyList<StoredTransfer>? Transfers = null)
+    IReadOnlyList<StoredTransfer>? Transfers = null,
+    IReadOnlyList<StoredContract>? Contracts = null)
 {
     public IReadOnlyList<StoredTransfer> TransferList => Transfers ?? [];
+
+    public IReadOnlyList<StoredContract> ContractList => Contracts ?? [];
 }
+
+/// <summary>One contract grain's stored state (GrainTypeString 'contract'), read by its JSON field names.</summary>
+public sealed record StoredContract(string? ContractId, string? Status, int? MaxDeductions, int DeductionsSucceeded, long? NextActionAtMs, long? NextCheckAtMs,
+    IReadOnlyList<StoredDeductionRecord> Deductions, IReadOnlyList<StoredNotificationRecord> Notifications);
+
+/// <summary>One deduction attempt inside a contract's state.</summary>
+public sealed record StoredDeductionRecord(int Period, int Attempt, string OutTradeNo, string? OrderId, string Status);
 
 /// <summary>One transfer grain's stored state (GrainTypeString 'transfer'), read by its JSON field names.</summary>
 public sealed record StoredTransfer(string? TransferId, string? AppId, string? Status, long Amount, long? NextSupervisionAtMs, long? NextCheckAtMs,

@@ -66,6 +66,22 @@ public static class GatewayStateReader
             }
         }
 
+        var contracts = new List<StoredContract>();
+        await using (var command = new MySqlCommand(
+            "SELECT PayloadBinary FROM paygw_projected_state WHERE GrainTypeString = 'contract' AND PayloadBinary IS NOT NULL" +
+            (serviceId is null ? "" : " AND ServiceId = @service"), connection, transaction))
+        {
+            if (serviceId is not null)
+            {
+                command.Parameters.AddWithValue("@service", serviceId);
+            }
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                contracts.Add(StoredOrderJson.ParseContract((byte[])reader.GetValue(0)));
+            }
+        }
+
         var reviews = new List<ReviewItem>();
         await using (var command = new MySqlCommand("SELECT kind, order_id, code FROM paygw_review_item", connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -76,7 +92,7 @@ public static class GatewayStateReader
             }
         }
         await transaction.CommitAsync(cancellationToken);
-        return new GatewaySnapshot(takenAt, projection, orders, reviews, transfers);
+        return new GatewaySnapshot(takenAt, projection, orders, reviews, transfers, contracts);
     }
 
     /// <summary>
@@ -170,6 +186,30 @@ public static class StoredOrderJson
     {
         using var doc = JsonDocument.Parse(payload);
         var root = doc.RootElement;
+        return new StoredTransfer(Str(root, "transfer_id"), Str(root, "app_id"), Str(root, "status"), Long(root, "amount") ?? 0,
+            Long(root, "next_supervision_at_ms"), Long(root, "next_check_at_ms"), Notifications(root));
+    }
+
+    /// <summary>A contract's state by its JSON field names: its deduction attempts and its outbox.</summary>
+    public static StoredContract ParseContract(byte[] payload)
+    {
+        using var doc = JsonDocument.Parse(payload);
+        var root = doc.RootElement;
+        var deductions = new List<StoredDeductionRecord>();
+        if (root.TryGetProperty("deductions", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var d in list.EnumerateArray())
+            {
+                deductions.Add(new StoredDeductionRecord((int)(Long(d, "period") ?? 0), (int)(Long(d, "attempt") ?? 0), Str(d, "out_trade_no") ?? "",
+                    Str(d, "order_id"), Str(d, "status") ?? ""));
+            }
+        }
+        return new StoredContract(Str(root, "contract_id"), Str(root, "status"), (int?)Long(root, "max_deductions"), (int)(Long(root, "deductions_succeeded") ?? 0),
+            Long(root, "next_action_at_ms"), Long(root, "next_check_at_ms"), deductions, Notifications(root));
+    }
+
+    private static List<StoredNotificationRecord> Notifications(JsonElement root)
+    {
         var notifications = new List<StoredNotificationRecord>();
         if (root.TryGetProperty("notifications", out var list) && list.ValueKind == JsonValueKind.Array)
         {
@@ -179,8 +219,7 @@ public static class StoredOrderJson
                     Str(n, "status") ?? "", (int)(Long(n, "attempts") ?? 0), Long(n, "next_attempt_at_ms")));
             }
         }
-        return new StoredTransfer(Str(root, "transfer_id"), Str(root, "app_id"), Str(root, "status"), Long(root, "amount") ?? 0,
-            Long(root, "next_supervision_at_ms"), Long(root, "next_check_at_ms"), notifications);
+        return notifications;
     }
 
     private static string? Str(JsonElement e, string name) =>

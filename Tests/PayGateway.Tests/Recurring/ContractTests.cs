@@ -5,6 +5,7 @@ using PayGateway.ChannelSimulator.Behaviour;
 using PayGateway.ChannelSimulator.Records;
 using PayGateway.Tests.Infrastructure;
 using PayGateway.Tests.Payments;
+using PayGateway.Tests.Reliability;
 
 namespace PayGateway.Tests.Recurring;
 
@@ -89,6 +90,7 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
         var later = await GetAsync(contractId);
         Assert.Single(later["deductions"]!.AsArray());
         Assert.Equal(1, Charges(orderId));
+        await ReliabilityCheck.AssertHoldsAsync(fixture);
     }
 
     [Fact]
@@ -115,6 +117,7 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
         var failedOrder = await MerchantClient.JsonAsync(await _merchant.GetAsync($"/v1/orders/{orders[0]}"));
         Assert.Equal("failed", (string?)failedOrder["status"]);
         Assert.Equal("BALANCE_NOT_ENOUGH", (string?)failedOrder["failure"]!["code"]);
+        await ReliabilityCheck.AssertHoldsAsync(fixture); // contracts: one open deduction, one charge per period, deductions agree with orders
     }
 
     [Fact]
