@@ -221,6 +221,28 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
     }
 
     [Fact]
+    public async Task ContractNotSignedWithinItsSignWindow_IsClosedAndTheMerchantIsNotified()
+    {
+        // The API allows sign windows of five minutes and more; the key grain trusts the validated shape, so the test
+        // asks it directly for a two-second window.
+        var number = "ct-expire-" + Guid.NewGuid().ToString("N");
+        var command = new CreateContractCommand(PaymentFixture.HmacAppId, number, "mock", PayMethod.WEB, 1500, "CNY", ContractPeriodUnits.Day, 30,
+            BeijingToday.AddDays(3), null, "member 1024", "Monthly membership", new Uri(fixture.Webhooks.Url, "ct-expire").ToString(), null, null,
+            SignExpireSeconds: 2, System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty);
+
+        var created = await fixture.Grains.GetGrain<IMerchantContractKeyGrain>(MerchantContractKey.For(PaymentFixture.HmacAppId, number)).CreateContractAsync(command);
+
+        var contractId = created.Contract!.ContractId;
+        Assert.Equal(ContractStatus.Signing, created.Contract.Status);
+        var closed = await WaitForAsync(contractId, c => (string?)c["status"] == "closed", "the sign window passed");
+        Assert.Equal("SIGN_EXPIRED", (string?)closed["failure"]!["code"]);
+        Assert.Null(closed["next_deduction_date"]);
+        var delivery = Assert.Single(await fixture.Webhooks.WaitForAsync("ct-expire", d => d.Count >= 1));
+        Assert.Equal("contract.closed", (string?)JsonNode.Parse(delivery.Body)!["type"]);
+        await ReliabilityCheck.AssertHoldsAsync(fixture);
+    }
+
+    [Fact]
     public async Task RepeatedCreate_ReturnsTheSameContractAndADifferentBodyIsAConflict()
     {
         var number = "ct-rep-" + Guid.NewGuid().ToString("N");
