@@ -5,7 +5,7 @@ using PayGateway.Silo.Storage;
 var builder = Host.CreateApplicationBuilder(args);
 RequiredSettings.Check(builder.Configuration, "The silo", SiloConfiguration.RequiredKeys);
 
-if (builder.Configuration.GetValue("Database:MigrateOnStart", false))
+if (builder.Configuration.GetValue(SiloConfiguration.MigrateOnStartKey, false))
 {
     using var loggerFactory = LoggerFactory.Create(b => b.AddConsole());
     await new SchemaMigrator(builder.Configuration.GetConnectionString("Gateway")!, SchemaMigrator.DefaultSqlDirectory,

@@ -25,6 +25,27 @@ public static class SiloConfiguration
         "Gateway:DatacenterCode", "Gateway:MasterKey", "Gateway:PublicBaseUrl",
     ];
 
+    /// <summary>The address other silos and clients reach this silo at (in a container: the pod's or container's IP). Default 127.0.0.1.</summary>
+    public const string AdvertisedIPKey = "Orleans:AdvertisedIP";
+
+    /// <summary>Silo-to-silo port. Default <see cref="DefaultSiloPort"/>.</summary>
+    public const string SiloPortKey = "Orleans:SiloPort";
+
+    /// <summary>Port clients (API hosts) connect to. Default <see cref="DefaultGatewayPort"/>.</summary>
+    public const string GatewayPortKey = "Orleans:GatewayPort";
+
+    /// <summary>Listen on every interface (0.0.0.0) instead of only the advertised address. Default false.</summary>
+    public const string ListenOnAnyHostAddressKey = "Orleans:ListenOnAnyHostAddress";
+
+    /// <summary>Apply <c>deploy/sql</c> before the silo starts (read by the silo's Program). Default false.</summary>
+    public const string MigrateOnStartKey = "Database:MigrateOnStart";
+
+    public const int DefaultSiloPort = 11111;
+    public const int DefaultGatewayPort = 30000;
+
+    /// <summary>Every setting the silo reads by name besides <see cref="RequiredKeys"/> and its options sections.</summary>
+    public static readonly string[] OptionalKeys = [AdvertisedIPKey, SiloPortKey, GatewayPortKey, ListenOnAnyHostAddressKey, MigrateOnStartKey];
+
     public static ISiloBuilder AddPaymentGateway(this ISiloBuilder silo, IConfiguration configuration, bool configureEndpoints = true)
     {
         RequiredSettings.Check(configuration, "The silo", RequiredKeys);
@@ -38,10 +59,10 @@ public static class SiloConfiguration
         if (configureEndpoints)
         {
             silo.ConfigureEndpoints(
-                IPAddress.Parse(configuration["Orleans:AdvertisedIP"] ?? "127.0.0.1"),
-                configuration.GetValue("Orleans:SiloPort", 11111),
-                configuration.GetValue("Orleans:GatewayPort", 30000),
-                listenOnAnyHostAddress: configuration.GetValue("Orleans:ListenOnAnyHostAddress", false));
+                IPAddress.Parse(configuration[AdvertisedIPKey] ?? "127.0.0.1"),
+                configuration.GetValue(SiloPortKey, DefaultSiloPort),
+                configuration.GetValue(GatewayPortKey, DefaultGatewayPort),
+                listenOnAnyHostAddress: configuration.GetValue(ListenOnAnyHostAddressKey, false));
         }
         silo.UseAdoNetClustering(o =>
         {
