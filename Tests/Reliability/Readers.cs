@@ -50,37 +50,8 @@ public static class GatewayStateReader
             }
         }
 
-        var transfers = new List<StoredTransfer>();
-        await using (var command = new MySqlCommand(
-            "SELECT PayloadBinary FROM paygw_projected_state WHERE GrainTypeString = 'transfer' AND PayloadBinary IS NOT NULL" +
-            (serviceId is null ? "" : " AND ServiceId = @service"), connection, transaction))
-        {
-            if (serviceId is not null)
-            {
-                command.Parameters.AddWithValue("@service", serviceId);
-            }
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                transfers.Add(StoredOrderJson.ParseTransfer((byte[])reader.GetValue(0)));
-            }
-        }
-
-        var contracts = new List<StoredContract>();
-        await using (var command = new MySqlCommand(
-            "SELECT PayloadBinary FROM paygw_projected_state WHERE GrainTypeString = 'contract' AND PayloadBinary IS NOT NULL" +
-            (serviceId is null ? "" : " AND ServiceId = @service"), connection, transaction))
-        {
-            if (serviceId is not null)
-            {
-                command.Parameters.AddWithValue("@service", serviceId);
-            }
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                contracts.Add(StoredOrderJson.ParseContract((byte[])reader.GetValue(0)));
-            }
-        }
+        var transfers = await ReadStatesAsync(connection, transaction, "transfer", serviceId, StoredOrderJson.ParseTransfer, cancellationToken);
+        var contracts = await ReadStatesAsync(connection, transaction, "contract", serviceId, StoredOrderJson.ParseContract, cancellationToken);
 
         var reviews = new List<ReviewItem>();
         await using (var command = new MySqlCommand("SELECT kind, order_id, code FROM paygw_review_item", connection, transaction))
@@ -93,6 +64,27 @@ public static class GatewayStateReader
         }
         await transaction.CommitAsync(cancellationToken);
         return new GatewaySnapshot(takenAt, projection, orders, reviews, transfers, contracts);
+    }
+
+    /// <summary>Every stored state of one projected state name (<c>transfer</c>, <c>contract</c>), parsed, in the snapshot's transaction.</summary>
+    private static async Task<List<T>> ReadStatesAsync<T>(MySqlConnection connection, MySqlTransaction transaction, string stateName, string? serviceId,
+        Func<byte[], T> parse, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            "SELECT PayloadBinary FROM paygw_projected_state WHERE GrainTypeString = @type AND PayloadBinary IS NOT NULL" +
+            (serviceId is null ? "" : " AND ServiceId = @service"), connection, transaction);
+        command.Parameters.AddWithValue("@type", stateName);
+        if (serviceId is not null)
+        {
+            command.Parameters.AddWithValue("@service", serviceId);
+        }
+        var states = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            states.Add(parse((byte[])reader.GetValue(0)));
+        }
+        return states;
     }
 
     /// <summary>
