@@ -21,14 +21,23 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         {
             return new CallbackReply(404, "text/plain", "unknown channel");
         }
+        var request = new ChannelCallbackRequest(new Dictionary<string, string>(envelope.Headers, StringComparer.OrdinalIgnoreCase), envelope.Body, envelope.ContentType);
+        var accepted = await AcceptAsync(adapter, channelName, accountId, request, envelope.Body);
+        // The channel may answer each callback format in kind (WeChat Pay: XML to v2 notifies, JSON to v3).
+        var reply = adapter.ReplyToCallback(accepted, request);
+        return new CallbackReply(reply.StatusCode, reply.ContentType, reply.Body);
+    }
+
+    /// <summary>Verifies the callback and has its order or contract apply it; false when it was refused (and filed for review).</summary>
+    private async Task<bool> AcceptAsync(IPaymentChannel adapter, string channelName, string accountId, ChannelCallbackRequest request, byte[] body)
+    {
         var account = await accounts.GetAsync(channelName, accountId);
         if (account is null)
         {
-            await review.RecordAsync("callback", channelName, accountId, null, "ACCOUNT_NOT_FOUND", "Callback for an account that does not exist.", envelope.Body);
-            return Reply(adapter, envelope, false);
+            await review.RecordAsync("callback", channelName, accountId, null, "ACCOUNT_NOT_FOUND", "Callback for an account that does not exist.", body);
+            return false;
         }
 
-        var request = ToRequest(envelope);
         ChannelCallbackParseResult parsed;
         try
         {
@@ -41,44 +50,37 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         }
         if (parsed.Refund is { } refund)
         {
-            return await HandleRefundAsync(adapter, channelName, accountId, refund, envelope);
+            return await AcceptRefundAsync(channelName, accountId, refund, body);
         }
         if (parsed.Contract is { } contract)
         {
-            return await HandleContractAsync(adapter, channelName, accountId, contract, envelope);
+            return await AcceptContractAsync(channelName, accountId, contract, body);
         }
         if (parsed.Callback is not { } callback)
         {
-            await review.RecordAsync("callback", channelName, accountId, null, parsed.RejectionCode ?? "REJECTED", parsed.RejectionReason ?? "", envelope.Body);
-            return Reply(adapter, envelope, false);
+            await review.RecordAsync("callback", channelName, accountId, null, parsed.RejectionCode ?? "REJECTED", parsed.RejectionReason ?? "", body);
+            return false;
         }
         if (!OrderId.IsValid(callback.OrderId))
         {
-            await review.RecordAsync("callback", channelName, accountId, callback.OrderId, "ORDER_NOT_FOUND", "The callback names no gateway order id.", envelope.Body);
-            return Reply(adapter, envelope, false);
+            await review.RecordAsync("callback", channelName, accountId, callback.OrderId, "ORDER_NOT_FOUND", "The callback names no gateway order id.", body);
+            return false;
         }
         if (ToReported(callback.State) is not { } reported)
         {
-            return Reply(adapter, envelope, true); // nothing the order needs to hear (e.g. "not found"); acknowledge
+            return true; // nothing the order needs to hear (e.g. "not found"); acknowledge
         }
 
         var notice = new CallbackNotice(channelName, accountId, callback.OrderId, reported, callback.ChannelTradeNo, callback.Amount, callback.Currency, callback.PaidAt);
-        var outcome = await GrainFactory.GetGrain<IOrderGrain>(callback.OrderId).HandleCallbackAsync(notice);
-        if (!outcome.Accepted)
-        {
-            await review.RecordAsync("callback", channelName, accountId, callback.OrderId, outcome.RejectionCode!, outcome.Detail ?? "", envelope.Body);
-            return Reply(adapter, envelope, false);
-        }
-        metrics.CallbackAccepted(channelName);
-        return Reply(adapter, envelope, true);
+        return await SettledAsync(await GrainFactory.GetGrain<IOrderGrain>(callback.OrderId).HandleCallbackAsync(notice), channelName, accountId, callback.OrderId, body);
     }
 
-    private async Task<CallbackReply> HandleRefundAsync(IPaymentChannel adapter, string channelName, string accountId, ChannelRefundCallback refund, CallbackEnvelope envelope)
+    private async Task<bool> AcceptRefundAsync(string channelName, string accountId, ChannelRefundCallback refund, byte[] body)
     {
         if (!RefundId.TryParse(refund.RefundId, out var orderId) || orderId != refund.OrderId)
         {
-            await review.RecordAsync("callback", channelName, accountId, refund.OrderId, "REFUND_NOT_FOUND", "The refund notification names no gateway refund id of its order.", envelope.Body);
-            return Reply(adapter, envelope, false);
+            await review.RecordAsync("callback", channelName, accountId, refund.OrderId, "REFUND_NOT_FOUND", "The refund notification names no gateway refund id of its order.", body);
+            return false;
         }
         FundsStatus? status = refund.State switch
         {
@@ -89,25 +91,18 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         };
         if (status is null)
         {
-            return Reply(adapter, envelope, true); // nothing the order needs to hear; acknowledge
+            return true; // nothing the order needs to hear; acknowledge
         }
         var notice = new RefundCallbackNotice(channelName, accountId, refund.RefundId, orderId, status.Value, refund.ChannelRefundNo, refund.Amount, refund.Currency, refund.SucceededAt, refund.ErrorCode);
-        var outcome = await GrainFactory.GetGrain<IOrderGrain>(orderId).HandleRefundCallbackAsync(notice);
-        if (!outcome.Accepted)
-        {
-            await review.RecordAsync("callback", channelName, accountId, orderId, outcome.RejectionCode!, outcome.Detail ?? "", envelope.Body);
-            return Reply(adapter, envelope, false);
-        }
-        metrics.CallbackAccepted(channelName);
-        return Reply(adapter, envelope, true);
+        return await SettledAsync(await GrainFactory.GetGrain<IOrderGrain>(orderId).HandleRefundCallbackAsync(notice), channelName, accountId, orderId, body);
     }
 
-    private async Task<CallbackReply> HandleContractAsync(IPaymentChannel adapter, string channelName, string accountId, ChannelContractCallback contract, CallbackEnvelope envelope)
+    private async Task<bool> AcceptContractAsync(string channelName, string accountId, ChannelContractCallback contract, byte[] body)
     {
         if (!ContractId.IsValid(contract.ContractId))
         {
-            await review.RecordAsync("callback", channelName, accountId, contract.ContractId, "CONTRACT_NOT_FOUND", "The contract notification names no gateway contract id.", envelope.Body);
-            return Reply(adapter, envelope, false);
+            await review.RecordAsync("callback", channelName, accountId, contract.ContractId, "CONTRACT_NOT_FOUND", "The contract notification names no gateway contract id.", body);
+            return false;
         }
         ReportedContractState? reported = contract.State switch
         {
@@ -117,21 +112,23 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         };
         if (reported is null)
         {
-            return Reply(adapter, envelope, true); // nothing the contract needs to hear; acknowledge
+            return true; // nothing the contract needs to hear; acknowledge
         }
         var notice = new ContractCallbackNotice(channelName, accountId, contract.ContractId, reported.Value, contract.ChannelContractNo, contract.At);
-        var outcome = await GrainFactory.GetGrain<ISignGrain>(contract.ContractId).HandleCallbackAsync(notice);
-        if (!outcome.Accepted)
-        {
-            await review.RecordAsync("callback", channelName, accountId, contract.ContractId, outcome.RejectionCode!, outcome.Detail ?? "", envelope.Body);
-            return Reply(adapter, envelope, false);
-        }
-        metrics.CallbackAccepted(channelName);
-        return Reply(adapter, envelope, true);
+        return await SettledAsync(await GrainFactory.GetGrain<ISignGrain>(contract.ContractId).HandleCallbackAsync(notice), channelName, accountId, contract.ContractId, body);
     }
 
-    private static ChannelCallbackRequest ToRequest(CallbackEnvelope envelope) =>
-        new(new Dictionary<string, string>(envelope.Headers, StringComparer.OrdinalIgnoreCase), envelope.Body, envelope.ContentType);
+    /// <summary>What the order or contract answered: a refusal is filed for review and not acknowledged.</summary>
+    private async Task<bool> SettledAsync(CallbackOutcome outcome, string channelName, string accountId, string subjectId, byte[] body)
+    {
+        if (!outcome.Accepted)
+        {
+            await review.RecordAsync("callback", channelName, accountId, subjectId, outcome.RejectionCode!, outcome.Detail ?? "", body);
+            return false;
+        }
+        metrics.CallbackAccepted(channelName);
+        return true;
+    }
 
     private static ReportedPaymentState? ToReported(ChannelTradeState state) => state switch
     {
@@ -141,11 +138,4 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         ChannelTradeState.Failed => ReportedPaymentState.Failed,
         _ => null,
     };
-
-    private static CallbackReply Reply(IPaymentChannel adapter, CallbackEnvelope envelope, bool accepted)
-    {
-        // The channel may answer each callback format in kind (WeChat Pay: XML to v2, JSON to v3).
-        var reply = adapter.ReplyToCallback(accepted, ToRequest(envelope));
-        return new CallbackReply(reply.StatusCode, reply.ContentType, reply.Body);
-    }
 }

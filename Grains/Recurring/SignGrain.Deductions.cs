@@ -89,8 +89,9 @@ public sealed partial class SignGrain
                 return;
             }
             order = created.Order!;
+            // Recorded with the outcome below, in the same write: the order's creation is repeatable, so nothing is lost
+            // if the grain dies first.
             deduction = deduction with { OrderId = order.OrderId };
-            await MoveAsync(state.State.StatusValue, c => c with { Deductions = c.Deductions.Replace(c.OpenDeduction!, deduction) });
         }
         else
         {
@@ -107,13 +108,11 @@ public sealed partial class SignGrain
                 await EndDeductionAsync(deduction, StoredDeduction.Failed, failure);
                 break;
             default:
-                // Open (or, impossibly, missing: the next look creates it again under the same out_trade_no).
-                if (order is null)
-                {
-                    await MoveAsync(state.State.StatusValue, c => c with { Deductions = c.Deductions.Replace(c.OpenDeduction!, deduction with { OrderId = null }) });
-                }
+                // Open: look again later. Missing (impossible once created): forget the id, and the next look creates the
+                // order again under the same out_trade_no.
+                var followed = order is null ? deduction with { OrderId = null } : deduction;
                 var next = NowMs + (long)recurring.Value.FollowDelay.TotalMilliseconds;
-                await MoveAsync(state.State.StatusValue, c => c with { NextActionAtMs = next });
+                await MoveAsync(state.State.StatusValue, c => c with { Deductions = c.Deductions.Replace(c.OpenDeduction!, followed), NextActionAtMs = next });
                 break;
         }
     }

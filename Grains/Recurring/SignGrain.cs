@@ -189,11 +189,9 @@ public sealed partial class SignGrain(
             s.ContractId!, Enum.Parse<PayMethod>(s.Method), s.Currency, s.Amount, s.MaxDeductions,
             new ChannelContractPeriod(s.PeriodUnit, s.PeriodEvery, s.FirstDate()), s.DisplayAccount, s.ReturnUrl, s.UserIp,
             DateTimeOffset.FromUnixTimeMilliseconds(s.CreatedAtMs), DateTimeOffset.FromUnixTimeMilliseconds(s.SignExpiresAtMs));
-        var result = await caller.CallAsync(s.Channel, s.AccountId, $"contract {s.ContractId}",
-            (adapter, account, ct) => adapter is IContractChannel contracts
-                ? contracts.StartSigningAsync(account, request, ct)
-                : Task.FromResult(new ChannelSignResult(ChannelOutcome.Failed, ErrorCode: ErrorCodes.ContractsNotSupported, ErrorMessage: "The channel cannot sign contracts.")),
-            ChannelSignResult.Unknown);
+        // Nothing is sent to a channel that cannot sign contracts, so refusing is certain there.
+        var result = await CallChannelAsync((contracts, account, ct) => contracts.StartSigningAsync(account, request, ct), ChannelSignResult.Unknown,
+            new ChannelSignResult(ChannelOutcome.Failed, ErrorCode: ErrorCodes.ContractsNotSupported, ErrorMessage: "The channel cannot sign contracts."));
         switch (result.Outcome)
         {
             case ChannelOutcome.Accepted or ChannelOutcome.Succeeded:
@@ -343,7 +341,11 @@ public sealed partial class SignGrain(
     private ChannelContractRef Ref() => new(state.State.ContractId!, state.State.ChannelContractNo);
 
     private Task<ChannelContractResult> CallChannelAsync(Func<IContractChannel, ChannelAccount, CancellationToken, Task<ChannelContractResult>> call) =>
+        CallChannelAsync(call, ChannelContractResult.Unknown, ChannelContractResult.Unknown("The channel cannot sign contracts."));
+
+    /// <summary>Calls the contract's channel through <see cref="ChannelCaller"/>; <paramref name="notSupported"/> when its adapter has no contracts.</summary>
+    private Task<T> CallChannelAsync<T>(Func<IContractChannel, ChannelAccount, CancellationToken, Task<T>> call, Func<string, T> unknown, T notSupported) =>
         caller.CallAsync(state.State.Channel, state.State.AccountId, $"contract {state.State.ContractId}",
-            (adapter, account, ct) => adapter is IContractChannel contracts ? call(contracts, account, ct) : Task.FromResult(ChannelContractResult.Unknown("The channel cannot sign contracts.")),
-            ChannelContractResult.Unknown);
+            (adapter, account, ct) => adapter is IContractChannel contracts ? call(contracts, account, ct) : Task.FromResult(notSupported),
+            unknown);
 }
