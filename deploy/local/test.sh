@@ -36,5 +36,10 @@ if [ "${PAYGW_RELIABILITY:-1}" = 1 ]; then
     status=$reliability_status
   fi
 fi
+# CI shows only the tail of the output: repeat each failed test's name and message just above the summary.
+if grep -Eq '^ +Failed [A-Za-z]' "$log"; then
+  echo "failed tests (details in $log):"
+  awk '/^ +Failed [A-Za-z]/ {show=12} show > 0 {print; show--}' "$log" | grep -v '^ *at ' | head -80
+fi
 echo "$passed passed, $failed failed"
 exit "$status"
