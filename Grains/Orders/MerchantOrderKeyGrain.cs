@@ -18,7 +18,8 @@ public sealed class MerchantOrderKeyGrain(
     public async Task<OrderResult> CreateOrderAsync(CreateOrderCommand command)
     {
         var fingerprint = RequestFingerprint.Of(command);
-        if (state.State.OrderId is null)
+        var first = state.State.OrderId is null;
+        if (first)
         {
             // From this silo's cached copies of the app and its accounts (same answer as IMerchantAppGrain.ResolveRouteAsync).
             // A contract's deduction is charged where the contract was signed.
@@ -44,7 +45,18 @@ public sealed class MerchantOrderKeyGrain(
                 $"out_trade_no '{command.OutTradeNo}' was already used for a different request (order {state.State.OrderId}).");
         }
         var order = GrainFactory.GetGrain<IOrderGrain>(state.State.OrderId!);
-        return await order.CreateAsync(command, fingerprint, new ChannelRoute(state.State.Channel, state.State.AccountId));
+        var result = await order.CreateAsync(command, fingerprint, new ChannelRoute(state.State.Channel, state.State.AccountId));
+        if (first)
+        {
+            // The key's work is done once the order exists: only a merchant's retry or a lookup by out_trade_no asks
+            // again, and those read the state back. Left to idle collection, every create's key activation stays in
+            // memory for its collection age and survives each young-generation collection in between, which made
+            // those pauses twice as long under load (docs/performance.md, perf6). Only the first create lets go:
+            // duplicates queued behind it are forwarded once to a new activation, which keeps serving them (each
+            // activation letting go would forward them again and again, past Orleans' forwarding limit).
+            DeactivateOnIdle();
+        }
+        return result;
     }
 
     public Task<string?> GetOrderIdAsync() => Task.FromResult(state.State.OrderId);

@@ -163,7 +163,7 @@ public sealed class PaymentLoopTests(PaymentFixture fixture) : IClassFixture<Pay
         fixture.Simulator.Pay(id, PaymentFixture.MockMerchantId);
 
         // Test schedule: first attempt, then 300 ms, 300 ms, 600 ms → 4 attempts, then failed.
-        var order = await OrderWhenAsync(id, o => (string?)o["notifications"]?[0]?["status"] == "failed", "notification failed");
+        var order = await OrderWhenAsync(id, o => o["notifications"] is JsonArray { Count: > 0 } n && (string?)n[0]!["status"] == "failed", "notification failed");
         var attempts = fixture.Webhooks.For("down");
         Assert.Equal(4, attempts.Count);
         Assert.Equal(4, (int)order["notifications"]![0]!["attempts"]!);
