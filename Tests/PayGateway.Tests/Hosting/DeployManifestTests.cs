@@ -199,6 +199,32 @@ public sealed class DeployManifestTests
         }
     }
 
+    // ---- the runtime settings ----
+
+    /// <summary>
+    /// The benchmark measures the hosts in one process, so it must run with their GC and thread-pool settings, and the
+    /// silo and API host must agree (docs/performance.md, perf4 and perf6).
+    /// </summary>
+    [Fact]
+    public void SiloApiHostAndBenchmark_RunWithTheSameRuntimeSettings()
+    {
+        static string Settings(string project)
+        {
+            var xml = XDocument.Load(Path.Combine(Root, project));
+            var properties = new[] { "ServerGarbageCollection", "ConcurrentGarbageCollection", "TieredPGO", "InvariantGlobalization" }
+                .Select(name => $"{name}={xml.Descendants(name).SingleOrDefault()?.Value}");
+            var options = xml.Descendants("RuntimeHostConfigurationOption")
+                .Select(o => $"{o.Attribute("Include")?.Value}={o.Attribute("Value")?.Value}").Order(StringComparer.Ordinal);
+            return string.Join("; ", properties.Concat(options));
+        }
+
+        var silo = Settings("Silo/Silo.csproj");
+        Assert.Contains("ServerGarbageCollection=false", silo, StringComparison.Ordinal);
+        Assert.Contains("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit=0", silo, StringComparison.Ordinal);
+        Assert.Equal(silo, Settings("Api/Api.csproj"));
+        Assert.Equal(silo, Settings("Tests/Benchmarks/Benchmarks.csproj"));
+    }
+
     // ---- the images ----
 
     [Theory]
