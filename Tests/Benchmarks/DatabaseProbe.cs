@@ -232,7 +232,7 @@ public sealed record PhaseCost(IReadOnlyDictionary<string, long> Commands, Serve
 /// </summary>
 public static class DirtyPages
 {
-    public static async Task<string> SettleAsync(string connectionString, double percent, TimeSpan limit)
+    public static async Task<string> SettleAsync(string connectionString, string whose, double percent, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
         var (dirty, total) = await ReadAsync(connectionString);
@@ -242,7 +242,7 @@ public static class DirtyPages
             await Task.Delay(TimeSpan.FromSeconds(1));
             (dirty, total) = await ReadAsync(connectionString);
         }
-        return $"waited {clock.Elapsed.TotalSeconds:0} s for the pre-fill's dirty pages to be written out: {start:N0} → {dirty:N0} of {total:N0} pages dirty";
+        return $"waited {clock.Elapsed.TotalSeconds:0} s for {whose} dirty pages to be written out: {start:N0} → {dirty:N0} of {total:N0} pages dirty";
     }
 
     private static async Task<(long Dirty, long Total)> ReadAsync(string connectionString)

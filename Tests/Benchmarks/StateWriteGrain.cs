@@ -7,6 +7,9 @@ namespace PayGateway.Benchmarks;
 public interface IStateWriteGrain : IGrainWithStringKey
 {
     Task WriteAsync(int sequence);
+
+    /// <summary>Deactivates the grain once the call returns (the benchmark's own grains, cleared before the REST phases).</summary>
+    Task LetGoAsync();
 }
 
 [GenerateSerializer]
@@ -23,4 +26,10 @@ public sealed class StateWriteGrain([PersistentState("bench_state")] IPersistent
     public static readonly string Filler = new('x', 1000);
 
     public Task WriteAsync(int sequence) => state.WriteOrRevertAsync(new BenchState { Sequence = sequence, Payload = Filler }, this);
+
+    public Task LetGoAsync()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
 }
