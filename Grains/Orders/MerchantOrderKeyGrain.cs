@@ -51,9 +51,9 @@ public sealed class MerchantOrderKeyGrain(
             // The key's work is done once the order exists: only a merchant's retry or a lookup by out_trade_no asks
             // again, and those read the state back. Left to idle collection, every create's key activation stays in
             // memory for its collection age and survives each young-generation collection in between, which made
-            // those pauses twice as long under load (docs/performance.md, perf6). Only the first create lets go:
-            // duplicates queued behind it are forwarded once to a new activation, which keeps serving them (each
-            // activation letting go would forward them again and again, past Orleans' forwarding limit).
+            // those pauses longer under load (6.4-10.2 ms against 5.3-5.7 ms; docs/performance.md, perf6). Only the
+            // first create lets go: duplicates queued behind it are forwarded once to a new activation, which keeps
+            // serving them (each activation letting go would forward them again and again, past Orleans' limit).
             DeactivateOnIdle();
         }
         return result;
