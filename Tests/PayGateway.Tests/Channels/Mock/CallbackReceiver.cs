@@ -10,10 +10,14 @@ using PayGateway.Channels;
 
 namespace PayGateway.Tests.Channels.Mock;
 
-/// <summary>A stand-in for the gateway's callback endpoint: real HTTP, raw bytes to ParseCallback, reply from ReplyToCallback.</summary>
+/// <summary>
+/// A stand-in for the gateway's callback endpoint, for every channel's tests: real HTTP, raw bytes to ParseCallback,
+/// and the reply from <c>ReplyToCallback(accepted, request)</c> as ChannelCallbackGrain gives it (so WeChat Pay v2
+/// notifies are acknowledged in XML and v3 ones in JSON). Accepted means a payment, refund or contract result.
+/// </summary>
 public sealed class CallbackReceiver : IAsyncDisposable
 {
-    public sealed record Received(ChannelCallbackRequest Request, ChannelCallbackParseResult Result);
+    public sealed record Received(ChannelCallbackRequest Request, ChannelCallbackParseResult Result, ChannelCallbackReply Reply);
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Received> _received = new();
@@ -38,8 +42,8 @@ public sealed class CallbackReceiver : IAsyncDisposable
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             var request = new ChannelCallbackRequest(headers, buffer.ToArray(), context.Request.ContentType);
             var result = await channel.ParseCallbackAsync(account(), request, context.RequestAborted);
-            receiver._received.Enqueue(new Received(request, result));
-            var reply = channel.ReplyToCallback(result.Callback is not null || result.Refund is not null || result.Contract is not null);
+            var reply = channel.ReplyToCallback(result.Callback is not null || result.Refund is not null || result.Contract is not null, request);
+            receiver._received.Enqueue(new Received(request, result, reply));
             return Results.Content(reply.Body, reply.ContentType, statusCode: reply.StatusCode);
         });
         await app.StartAsync();
@@ -61,6 +65,24 @@ public sealed class CallbackReceiver : IAsyncDisposable
             await Task.Delay(10);
         }
         return All;
+    }
+
+    /// <summary>Waits until a callback matching <paramref name="match"/> arrived.</summary>
+    public async Task<Received> WaitForAsync(Func<Received, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (_received.FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No matching callback among {_received.Count}.");
+            }
+            await Task.Delay(10);
+        }
     }
 
     public async ValueTask DisposeAsync()

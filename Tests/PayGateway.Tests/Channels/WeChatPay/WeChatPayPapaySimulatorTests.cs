@@ -3,6 +3,7 @@ using PayGateway.ChannelSimulator.Behaviour;
 using PayGateway.ChannelSimulator.Records;
 using PayGateway.ChannelSimulator.WeChatPay;
 using PayGateway.Channels;
+using PayGateway.Tests.Channels.Mock;
 using Xunit;
 using static PayGateway.Tests.Channels.WeChatPay.WeChatPaySimulatorHarness;
 
@@ -15,14 +16,14 @@ namespace PayGateway.Tests.Channels.WeChatPay;
 public sealed class WeChatPayPapaySimulatorTests : IAsyncLifetime
 {
     private WeChatPaySimulatorHarness _h = null!;
-    private WeChatPayV2CallbackReceiver _receiver = null!;
+    private CallbackReceiver _receiver = null!;
     private ChannelAccount _account = null!;
     private readonly HttpClient _browser = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     public async Task InitializeAsync()
     {
         _h = await StartAsync();
-        _receiver = await WeChatPayV2CallbackReceiver.StartAsync(_h.Channel, () => _account);
+        _receiver = await CallbackReceiver.StartAsync(_h.Channel, () => _account);
         _account = _h.Account with { NotifyUrl = _receiver.NotifyUrl };
     }
 
