@@ -13,7 +13,7 @@ namespace PayGateway.Api.Merchants;
 /// requests cannot burn a merchant's nonces). Any refusal is a 401 problem and nothing else runs.
 /// </summary>
 public sealed class MerchantSignatureFilter(
-    IGrainFactory grains,
+    IMerchantAuthGrain signatures,
     NonceStore nonces,
     IOptions<ApiOptions> options,
     TimeProvider clock) : IEndpointFilter
@@ -45,7 +45,7 @@ public sealed class MerchantSignatureFilter(
         var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : $"{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
         var message = SignedMessage.ForRequest(http.Request.Method, target, auth.Timestamp, auth.Nonce, body);
         // Checked on the silo this host is connected to, with that silo's cached keys of the app.
-        switch (await grains.GetGrain<IMerchantAuthGrain>(0).VerifyRequestAsync(auth.AppId, auth.Scheme, message, auth.Signature))
+        switch (await signatures.VerifyRequestAsync(auth.AppId, auth.Scheme, message, auth.Signature))
         {
             case SignatureCheck.UnknownApp:
                 return ProblemCatalog.Result(ErrorCodes.AuthUnknownApp, "No enabled app has that app_id.");

@@ -10,10 +10,11 @@ namespace PayGateway.Api.Merchants;
 /// </summary>
 public sealed class ResponseSigningMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context, GatewayResponseSigner signer, IGrainFactory grains, TimeProvider clock)
+    public async Task InvokeAsync(HttpContext context, GatewayResponseSigner signer, IMerchantAuthGrain auth, TimeProvider clock)
     {
         var original = context.Response.Body;
-        using var buffer = new MemoryStream();
+        // Sized for a typical order response, so it is not regrown two or three times on the way there.
+        using var buffer = new MemoryStream(1024);
         context.Response.Body = buffer;
         try
         {
@@ -32,7 +33,7 @@ public sealed class ResponseSigningMiddleware(RequestDelegate next)
             var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             var message = SignedMessage.ForResponse(timestamp, nonce, body.Span);
             var signature = merchant.Scheme == MerchantAuthScheme.Hmac
-                ? await grains.GetGrain<IMerchantAuthGrain>(0).SignResponseAsync(merchant.AppId, message)
+                ? await auth.SignResponseAsync(merchant.AppId, message)
                 : signer.Sign(message);
             context.Response.Headers["Paygw-Timestamp"] = timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture);
             context.Response.Headers["Paygw-Nonce"] = nonce;

@@ -53,6 +53,35 @@ public sealed class SignatureSchemeExampleTests
     [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"abcdef0123456789\",signature=\"x\"", false)]
     [InlineData("Bearer abc", false)]
     [InlineData("PAYGW-HMAC-SHA256 app_id=a1,nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"x\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256  app_id=\"a1\" , nonce=\"abcdef0123456789\",\ttimestamp=\"1\",signature=\"x\" ", true)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"x\",", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"x\",extra=\"y\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256 APP_ID=\"a1\",nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"x\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id =\"a1\",nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"x\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"\",nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"x\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a.1\",nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"x\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"x\"y\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"abcdef0123456789\",timestamp=\"1234567890123\",signature=\"x\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"abcdef0123456789\",timestamp=\" 1\",signature=\"x\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"\"", false)]
+    [InlineData("PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"x", false)]
+    [InlineData("PAYGW-HMAC-SHA256", false)]
+    [InlineData("PAYGW-HMAC-SHA256 ", false)]
+    [InlineData(" PAYGW-HMAC-SHA256 app_id=\"a1\",nonce=\"abcdef0123456789\",timestamp=\"1\",signature=\"x\"", false)]
     public void AuthorizationHeader_ParsesOnlyTheExactForm(string header, bool valid) =>
         Assert.Equal(valid, MerchantAuthorizationHeader.TryParse(header) is not null);
+
+    [Fact]
+    public void AuthorizationHeader_ParametersInAnyOrder_GiveTheirValues()
+    {
+        var signature = new string('s', 1024);
+        var parsed = MerchantAuthorizationHeader.TryParse(
+            $"PAYGW-SHA256-RSA2048 signature=\"{signature}\",timestamp=\"1764151200\",nonce=\"{new string('n', 64)}\",app_id=\"app-_9\"");
+
+        Assert.Equal(new MerchantAuthorizationHeader(MerchantAuthScheme.Rsa, "app-_9", new string('n', 64), 1764151200, signature), parsed);
+        Assert.Null(MerchantAuthorizationHeader.TryParse(
+            $"PAYGW-SHA256-RSA2048 signature=\"{signature}s\",timestamp=\"1764151200\",nonce=\"abcdef0123456789\",app_id=\"a1\""));
+        Assert.Null(MerchantAuthorizationHeader.TryParse(
+            $"PAYGW-SHA256-RSA2048 signature=\"x\",timestamp=\"1764151200\",nonce=\"{new string('n', 65)}\",app_id=\"a1\""));
+    }
 }
