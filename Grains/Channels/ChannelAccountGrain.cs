@@ -98,15 +98,25 @@ public sealed class ChannelAccountGrain(
         DateTimeOffset.FromUnixTimeMilliseconds(state.State.UpdatedAtMs));
 
     // The account is stored either way; if enrolment fails, saving the account again enrols it.
+    // The wait is short because the scheduler may be busy reconciling, and reconciliation reads accounts: waiting on it
+    // from here while it waits on this grain would hold both (and every channel call that needs this account opened)
+    // until Orleans' call timeout. Past the short wait the enrolment is still queued at the scheduler and lands when
+    // its pass ends; only this save stops waiting for it.
     private async Task EnrollForReconciliationAsync()
     {
         try
         {
-            await GrainFactory.GetGrain<IReconciliationSchedulerGrain>(0).EnrollAsync(Channel, AccountId);
+            await GrainFactory.GetGrain<IReconciliationSchedulerGrain>(0).EnrollAsync(Channel, AccountId).WaitAsync(EnrollmentWait);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogInformation("Channel account {Channel}/{AccountId} saved; the reconciliation scheduler is busy, so its enrolment lands after the current pass", Channel, AccountId);
         }
         catch (Exception ex)
         {
             logger.LogWarning(ex, "Channel account {Channel}/{AccountId} was saved but not enrolled for reconciliation", Channel, AccountId);
         }
     }
+
+    private static readonly TimeSpan EnrollmentWait = TimeSpan.FromSeconds(2);
 }

@@ -230,7 +230,9 @@ public sealed partial class OrderGrain
     {
         var current = state.State;
         var refund = FindRefund(refundId)!;
-        if (!refund.StatusValue.CanMove(to))
+        // A final refund is not rewritten either: a repeated success notice (UnionPay's carry no time) must not move
+        // its succeeded_at, which reconciliation reads to pick the day it belongs to.
+        if (!refund.StatusValue.CanMove(to) || refund.StatusValue.IsFinal())
         {
             return;
         }

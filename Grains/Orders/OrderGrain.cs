@@ -99,6 +99,12 @@ public sealed partial class OrderGrain(
         var closed = await CloseAtChannelAsync();
         switch (closed.State)
         {
+            case ChannelTradeState.NotFound when NowMs < current.ExpiresAtMs:
+                // No trade yet is not the same as no trade ever: Alipay opens a page or QR trade only when the payer
+                // arrives, and a create whose answer was lost may still land. Either stays payable until expiry, so
+                // calling the order closed now could charge a payer for a closed order. Supervision closes it then.
+                return OrderResult.Fail(ErrorCodes.OrderNotClosable,
+                    $"The channel holds no trade for this order yet, so it cannot be closed there; it stays payable until {DateTimeOffset.FromUnixTimeMilliseconds(current.ExpiresAtMs):O}, when the gateway closes it.");
             case ChannelTradeState.Closed or ChannelTradeState.NotFound:
                 await MoveAsync(OrderStatus.Closed, s => s with { ClosedAtMs = NowMs });
                 return OrderResult.Ok(state.State.ToView());
@@ -226,7 +232,9 @@ public sealed partial class OrderGrain(
     private async Task<bool> MoveAsync(OrderStatus to, Func<OrderState, OrderState> change)
     {
         var current = state.State;
-        if (!current.StatusValue.CanMove(to))
+        // A final order is not rewritten either: a repeated "closed" or "failed" from the channel must not move its
+        // closing time or replace its recorded failure.
+        if (!current.StatusValue.CanMove(to) || current.StatusValue.IsFinal())
         {
             return false;
         }

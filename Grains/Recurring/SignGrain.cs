@@ -109,7 +109,7 @@ public sealed partial class SignGrain(
             case ChannelContractState.Terminated:
                 await MoveAsync(ContractStatus.Terminated, c => c with
                 {
-                    TerminatedAtMs = (ended.TerminatedAt ?? clock.GetUtcNow()).ToUnixTimeMilliseconds(),
+                    TerminatedAtMs = c.TerminatedAtMs ?? (ended.TerminatedAt ?? clock.GetUtcNow()).ToUnixTimeMilliseconds(),
                     ChannelContractNo = c.ChannelContractNo ?? ended.ChannelContractNo,
                 });
                 return ContractResult.Ok(state.State.ToView());
@@ -139,7 +139,8 @@ public sealed partial class SignGrain(
         {
             await MoveAsync(ContractStatus.Terminated, c => c with
             {
-                TerminatedAtMs = (notice.At ?? clock.GetUtcNow()).ToUnixTimeMilliseconds(),
+                // A repeated notice keeps the first time: a terminated contract stays as it ended.
+                TerminatedAtMs = c.TerminatedAtMs ?? (notice.At ?? clock.GetUtcNow()).ToUnixTimeMilliseconds(),
                 ChannelContractNo = c.ChannelContractNo ?? notice.ChannelContractNo,
             });
             return CallbackOutcome.Ok;
@@ -232,7 +233,7 @@ public sealed partial class SignGrain(
             case ChannelContractState.Terminated:
                 await MoveAsync(ContractStatus.Terminated, c => c with
                 {
-                    TerminatedAtMs = (truth.TerminatedAt ?? clock.GetUtcNow()).ToUnixTimeMilliseconds(),
+                    TerminatedAtMs = c.TerminatedAtMs ?? (truth.TerminatedAt ?? clock.GetUtcNow()).ToUnixTimeMilliseconds(),
                     ChannelContractNo = c.ChannelContractNo ?? truth.ChannelContractNo,
                 });
                 return;

@@ -235,6 +235,23 @@ public sealed partial class AlipayPaymentTests(AlipayFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Close_WapOrderBeforeThePayerArrived_Refused409AndTheLaterPaymentStillCompletesIt()
+    {
+        var created = await CreateAsync(NewOrder("closeearly", amount: 321, method: "WAP"));
+        var id = (string)created["order_id"]!;
+        Assert.Null(fixture.Simulator.FindTrade(id)); // no trade until the payer's browser arrives
+
+        var response = await _merchant.PostJsonAsync($"/v1/orders/{id}/close", new { });
+
+        // Alipay answers ACQ.TRADE_NOT_EXIST, yet the redirect stays payable until expiry: not closed.
+        await ProblemAssert.IsProblemAsync(response, 409, "ORDER_NOT_CLOSABLE", "no trade at Alipay yet");
+        Assert.Equal("pending", (string?)(await OrderAsync(id))["status"]);
+        await PayAtCashierAsync((string)created["pay_data"]!["content"]!);
+        await AssertPaidLoopAsync(id, "closeearly", 321);
+        Assert.DoesNotContain(await fixture.Webhooks.WaitForAsync("closeearly", d => d.Count >= 1), d => d.Body.Contains("order.closed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Close_PaidButNotifyNotYetArrived_RefusedAsAlreadyPaidAndOrderSucceeded()
     {
         var id = (string)(await CreateAsync(NewOrder("closepaid", amount: 700)))["order_id"]!;

@@ -141,6 +141,28 @@ public sealed class PaymentLoopTests(PaymentFixture fixture) : IClassFixture<Pay
     }
 
     [Fact]
+    public async Task RepeatedClosedCallbackForClosedOrder_ChangesNothing()
+    {
+        var id = await CreateAsync(PaymentFixture.NewOrder(amount: 810));
+        var closed = await MerchantClient.JsonAsync(await _merchant.PostJsonAsync($"/v1/orders/{id}/close", new { }));
+        Assert.Equal("closed", (string?)closed["status"]);
+        var order = fixture.Grains.GetGrain<IOrderGrain>(id);
+        var before = await order.GetAsync();
+
+        await Task.Delay(20); // a rewrite would now carry a later closing time
+        var notice = new CallbackNotice("mock", PaymentFixture.MockAccountId, id, ReportedPaymentState.Closed, null, 810, "CNY", null);
+        Assert.True((await order.HandleCallbackAsync(notice)).Accepted);
+        Assert.True((await order.HandleCallbackAsync(notice with { State = ReportedPaymentState.Failed })).Accepted);
+
+        var after = (await order.GetAsync())!;
+        Assert.Equal(OrderStatus.Closed, after.Status);
+        Assert.Equal(before!.ClosedAt, after.ClosedAt);
+        Assert.Equal(before.UpdatedAt, after.UpdatedAt);
+        Assert.Null(after.Failure);
+        Assert.Single(after.Notifications); // the one order.closed event
+    }
+
+    [Fact]
     public async Task PaidCallbackForClosedOrder_AsksChannelAndFlagsForReviewWithoutReopening()
     {
         var id = await CreateAsync(PaymentFixture.NewOrder(amount: 900));

@@ -194,6 +194,15 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
 
         var ended = await WaitForAsync(contractId, c => (string?)c["status"] == "terminated", "the termination notification arrived");
         Assert.Empty(ended["deductions"]!.AsArray());
+
+        // The channel repeats its notice later: acknowledged, and the contract still shows when it really ended.
+        var contract = fixture.Grains.GetGrain<ISignGrain>(contractId);
+        var terminatedAt = (await contract.GetAsync())!.TerminatedAt;
+        Assert.NotNull(terminatedAt);
+        var repeat = await contract.HandleCallbackAsync(
+            new ContractCallbackNotice("mock", PaymentFixture.MockAccountId, contractId, ReportedContractState.Terminated, null, DateTimeOffset.UtcNow.AddMinutes(5)));
+        Assert.True(repeat.Accepted);
+        Assert.Equal(terminatedAt, (await contract.GetAsync())!.TerminatedAt);
     }
 
     [Fact]

@@ -41,6 +41,29 @@ public sealed class RefundTests(PaymentFixture fixture) : IClassFixture<PaymentF
         fixture.Simulator.Records.Count(r => r.Kind == RecordKind.Refunded && r.TradeNo == refundId);
 
     [Fact]
+    public async Task RepeatedSuccessNoticeForSucceededRefund_KeepsItsSuccessTime()
+    {
+        var orderId = await PaidOrderAsync(1300);
+        var refund = await MerchantClient.JsonAsync(await RefundAsync(orderId, 1300));
+        Assert.Equal("succeeded", (string?)refund["status"]);
+        var order = fixture.Grains.GetGrain<IOrderGrain>(orderId);
+        var before = await order.GetAsync();
+
+        await Task.Delay(20);
+        // As UnionPay sends them: no success time, so a rewrite would stamp the time of the repeat.
+        var notice = new RefundCallbackNotice("mock", PaymentFixture.MockAccountId, (string)refund["refund_id"]!, orderId,
+            FundsStatus.Succeeded, null, 1300, "CNY", SucceededAt: null);
+        Assert.True((await order.HandleRefundCallbackAsync(notice)).Accepted);
+
+        var after = Assert.Single((await order.GetAsync())!.Refunds);
+        var was = Assert.Single(before!.Refunds);
+        Assert.Equal(FundsStatus.Succeeded, after.Status);
+        Assert.NotNull(after.SucceededAt);
+        Assert.Equal(was.SucceededAt, after.SucceededAt);
+        Assert.Equal(was.UpdatedAt, after.UpdatedAt);
+    }
+
+    [Fact]
     public async Task FullRefund_SucceedsShowsOnOrderAndNotifiesMerchant()
     {
         var orderId = await PaidOrderAsync(2500, "refund-full");
