@@ -43,7 +43,7 @@ public static class AdminEndpoints
         }
         MerchantAuthScheme? scheme = request!.AuthScheme switch { "RSA" => MerchantAuthScheme.Rsa, "HMAC" => MerchantAuthScheme.Hmac, _ => null };
         if (scheme is null || request.Name is null || request.Channels is null || request.Enabled is null
-            || request.Channels.Any(c => c.Channel is null || c.AccountId is null))
+            || request.Channels.Any(c => c?.Channel is null || c.AccountId is null))
         {
             return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "name, auth_scheme (RSA or HMAC), channels [{channel, account_id}] and enabled are required.");
         }
@@ -85,6 +85,11 @@ public static class AdminEndpoints
         if (request.BaseUrl is null || request.Enabled is null)
         {
             return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "base_url and enabled are required.");
+        }
+        // JSON null is not a value: a null secret would fail sealing inside the grain (a 500), a null setting would be stored.
+        if ((request.Settings ?? []).Concat(request.Secrets ?? []).FirstOrDefault(kv => kv.Value is null).Key is { } valueless)
+        {
+            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, $"'{valueless}' has no value: give a string, or leave it out.");
         }
         var config = new ChannelAccountConfig(request.BaseUrl,
             (request.Settings ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),

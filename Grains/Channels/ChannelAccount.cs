@@ -17,13 +17,15 @@ public sealed record ChannelAccount(
     IReadOnlyDictionary<string, string> Secrets,
     Uri NotifyUrl)
 {
+    // Blank counts as missing: a value of spaces is an operator's slip, and the key loaders would refuse it with an
+    // exception that is not a configuration error (a 500 on the admin API instead of a 400).
     public string RequiredSetting(string name) =>
-        Settings.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value)
+        Settings.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value)
             ? value
             : throw new ChannelConfigurationException($"Channel account {Channel}/{AccountId} has no setting '{name}'.");
 
     public string RequiredSecret(string name) =>
-        Secrets.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value)
+        Secrets.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value)
             ? value
             : throw new ChannelConfigurationException($"Channel account {Channel}/{AccountId} has no secret '{name}'.");
 

@@ -103,6 +103,13 @@ public sealed class MerchantAppGrain(
 
     private static bool IsAcceptableRsaPublicKey(string pem)
     {
+        // ImportFromPem also takes a private key. A merchant's private key pasted here by mistake must be refused, not
+        // kept: this field is stored unsealed and shown back to operators.
+        if (!PemEncoding.TryFind(pem, out var fields) || pem[fields.Label] is not ("PUBLIC KEY" or "RSA PUBLIC KEY")
+            || pem.Contains("PRIVATE KEY", StringComparison.Ordinal))
+        {
+            return false;
+        }
         try
         {
             using var rsa = RSA.Create();

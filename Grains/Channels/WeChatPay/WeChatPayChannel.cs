@@ -31,6 +31,24 @@ public sealed partial class WeChatPayChannel : IPaymentChannel, IRefundChannel, 
         {
             throw new ChannelConfigurationException($"Channel account {account.Channel}/{account.AccountId}: '{WeChatPayMerchant.PrivateKeySecret}' is not a usable RSA private key.");
         }
+        // Public-key mode is all or nothing, and the key must load now: otherwise the first answer WeChat signs with it
+        // would be unverifiable after the payment was already requested, and every callback would be refused.
+        if ((merchant.PublicKeyId is null) != (merchant.PublicKeyPem is null))
+        {
+            throw new ChannelConfigurationException(
+                $"Channel account {account.Channel}/{account.AccountId}: set both '{WeChatPayMerchant.PublicKeyIdSetting}' and '{WeChatPayMerchant.PublicKeySetting}', or neither.");
+        }
+        if (merchant.PublicKeyPem is { } publicKey)
+        {
+            try
+            {
+                using var key = WeChatPayKeys.ImportPublicKey(publicKey);
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or System.Security.Cryptography.CryptographicException)
+            {
+                throw new ChannelConfigurationException($"Channel account {account.Channel}/{account.AccountId}: '{WeChatPayMerchant.PublicKeySetting}' is not a usable RSA public key or certificate.");
+            }
+        }
 
         WeChatPayPapayMerchant.Validate(account);
     }

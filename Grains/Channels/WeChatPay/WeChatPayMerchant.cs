@@ -52,6 +52,13 @@ internal sealed class WeChatPayMerchant
     /// <summary>Platform keys are per merchant id; the account id keeps two accounts of one merchant apart.</summary>
     public string CacheKey => $"{Account.AccountId}|{MchId}";
 
+    /// <summary>
+    /// What the platform keys cached under <see cref="CacheKey"/> were trusted from: the configured public key and the
+    /// address certificates are downloaded from. Public values only (a digest, so the cache holds no long strings).
+    /// </summary>
+    public string KeyConfiguration => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+        System.Text.Encoding.UTF8.GetBytes($"{Account.BaseUrl.AbsoluteUri}\n{PublicKeyId}\n{PublicKeyPem}")));
+
     public static WeChatPayMerchant From(ChannelAccount account)
     {
         ArgumentNullException.ThrowIfNull(account);

@@ -10,13 +10,29 @@ internal sealed class WeChatPayPlatformKeyCache
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    public Entry Get(WeChatPayMerchant merchant) => _entries.GetOrAdd(merchant.CacheKey, _ => Entry.Create(merchant));
+    /// <summary>
+    /// The merchant's keys as its account is configured now. An entry made under another configuration (another
+    /// public key, or another base URL whose certificates were downloaded) is replaced, so a changed or withdrawn key
+    /// stops verifying at once instead of at the next restart.
+    /// </summary>
+    public Entry Get(WeChatPayMerchant merchant)
+    {
+        var configuration = merchant.KeyConfiguration;
+        var entry = _entries.GetOrAdd(merchant.CacheKey, _ => Entry.Create(merchant));
+        if (entry.Configuration == configuration)
+        {
+            return entry;
+        }
+        var fresh = Entry.Create(merchant);
+        return _entries.AddOrUpdate(merchant.CacheKey, fresh, (_, current) => current.Configuration == configuration ? current : fresh);
+    }
 
     internal sealed class Entry
     {
-        private Entry()
-        {
-        }
+        private Entry(string configuration) => Configuration = configuration;
+
+        /// <summary>The <see cref="WeChatPayMerchant.KeyConfiguration"/> this entry was made for.</summary>
+        public string Configuration { get; }
 
         public WeChatPayPlatformCertificateStore Store { get; } = new();
 
@@ -30,7 +46,7 @@ internal sealed class WeChatPayPlatformKeyCache
 
         public static Entry Create(WeChatPayMerchant merchant)
         {
-            var entry = new Entry();
+            var entry = new Entry(merchant.KeyConfiguration);
             if (merchant.PublicKeyId is { } id && merchant.PublicKeyPem is { } pem)
             {
                 using var key = WeChatPayKeys.ImportPublicKey(pem);

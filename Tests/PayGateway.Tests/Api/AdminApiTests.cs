@@ -93,6 +93,7 @@ public sealed class AdminApiTests(PaymentFixture fixture) : IClassFixture<Paymen
     [InlineData("""{"name":"x","auth_scheme":"HMAC","hmac_secret":"short","webhook_secret":"wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww","channels":[],"enabled":true}""")]
     [InlineData("""{"name":"x","auth_scheme":"DSA","channels":[],"enabled":true}""")]
     [InlineData("""{"name":"x","auth_scheme":"HMAC","hmac_secret":"ssssssssssssssssssssssssssssssssssssss","channels":[],"enabled":true}""")]
+    [InlineData("""{"name":"x","auth_scheme":"HMAC","hmac_secret":"ssssssssssssssssssssssssssssssssssssss","webhook_secret":"wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwww","channels":[null],"enabled":true}""")]
     public async Task InvalidAppConfiguration_Returns400(string body)
     {
         using var admin = fixture.OperatorClient();
@@ -105,6 +106,9 @@ public sealed class AdminApiTests(PaymentFixture fixture) : IClassFixture<Paymen
     [Theory]
     [InlineData("alipay", """{"base_url":"http://sim.test/","settings":{"app_id":"2021000000000001","alipay_public_key":"bogus"},"secrets":{"app_private_key":"not-a-key-but-secret-looking"},"enabled_methods":["QR_CODE"],"enabled":true}""")]
     [InlineData("mock", """{"base_url":"http://sim.test/","settings":{"merchant_id":"m1"},"secrets":{},"enabled_methods":["QR_CODE"],"enabled":true}""")]
+    [InlineData("mock", """{"base_url":"http://sim.test/","settings":{"merchant_id":"m1"},"secrets":{"hmac_key":null},"enabled_methods":["QR_CODE"],"enabled":true}""")]
+    [InlineData("mock", """{"base_url":"http://sim.test/","settings":{"merchant_id":null},"secrets":{"hmac_key":"not-a-key-but-secret-looking"},"enabled_methods":["QR_CODE"],"enabled":true}""")]
+    [InlineData("alipay", """{"base_url":"http://sim.test/","settings":{"app_id":"2021000000000001","alipay_public_key":"   "},"secrets":{"app_private_key":"   "},"enabled_methods":["QR_CODE"],"enabled":true}""")]
     public async Task UnusableChannelAccount_Returns400WithoutEchoingSecrets(string channel, string body)
     {
         using var admin = fixture.OperatorClient();
@@ -114,6 +118,29 @@ public sealed class AdminApiTests(PaymentFixture fixture) : IClassFixture<Paymen
         await ProblemAssert.IsProblemAsync(response, 400, "VALIDATION_FAILED", channel);
         Assert.DoesNotContain("not-a-key-but-secret-looking", await response.Content.ReadAsStringAsync());
         await ProblemAssert.IsProblemAsync(await admin.GetAsync($"/admin/v1/channel-accounts/{channel}/broken"), 422, "CHANNEL_ACCOUNT_NOT_FOUND", "not stored");
+    }
+
+    [Fact]
+    public async Task PrivateKeyPastedAsAppPublicKey_Returns400AndIsNeitherStoredNorEchoed()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        using var admin = fixture.OperatorClient();
+        foreach (var pem in new[] { key.ExportRSAPrivateKeyPem(), key.ExportPkcs8PrivateKeyPem() })
+        {
+            var response = await admin.PutAsJsonAsync("/admin/v1/apps/app_privkey", new
+            {
+                name = "x",
+                auth_scheme = "RSA",
+                public_key_pem = pem,
+                webhook_secret = new string('w', 36),
+                channels = Array.Empty<object>(),
+                enabled = true,
+            });
+
+            await ProblemAssert.IsProblemAsync(response, 400, "VALIDATION_FAILED", pem[..30]);
+            Assert.DoesNotContain("PRIVATE", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync("/admin/v1/apps/app_privkey"), 404, "APP_NOT_FOUND", "not stored");
     }
 
     [Fact]

@@ -413,6 +413,53 @@ public sealed class WeChatPayChannelTests : IDisposable
     }
 
     [Fact]
+    public async Task PublicKeyMode_KeyChangedOnTheAccount_NewKeyVerifiesAndTheOldOneNoLonger()
+    {
+        using var first = new WeChatPayTestPlatform([0x0B, 0x01], Start.AddDays(-1), Start.AddYears(1));
+        using var second = new WeChatPayTestPlatform([0x0B, 0x02], Start.AddDays(-1), Start.AddYears(1));
+        ChannelAccount WithPublicKey(WeChatPayTestPlatform platform) => _account with
+        {
+            Settings = new Dictionary<string, string>(_account.Settings)
+            {
+                ["wechatpay_public_key_id"] = platform.Serial,
+                ["wechatpay_public_key"] = platform.Key.ExportSubjectPublicKeyInfoPem(),
+            },
+        };
+        var body = WeChatPayTestPlatform.NotificationBody(Transaction("P202611260002", "SUCCESS"));
+        Task<ChannelCallbackParseResult> ParseAsync(ChannelAccount account, WeChatPayTestPlatform signer) =>
+            _channel.ParseCallbackAsync(account, new ChannelCallbackRequest(signer.Sign(body, Start), body, "application/json"), default);
+
+        Assert.Null((await ParseAsync(WithPublicKey(first), first)).RejectionCode);
+
+        // The operator replaces the key (same account, same merchant): the channel instance is the silo's singleton.
+        var changed = WithPublicKey(second);
+        Assert.Null((await ParseAsync(changed, second)).RejectionCode);
+        Assert.Equal("INVALID_SIGNATURE", (await ParseAsync(changed, first)).RejectionCode);
+    }
+
+    [Fact]
+    public void PublicKeyMode_UnusableOrHalfConfiguredKey_IsRefusedWhenTheAccountIsSaved()
+    {
+        ChannelAccount With(params (string Name, string Value)[] settings)
+        {
+            var all = new Dictionary<string, string>(_account.Settings);
+            foreach (var (name, value) in settings)
+            {
+                all[name] = value;
+            }
+            return _account with { Settings = all };
+        }
+
+        var notAKey = Assert.Throws<ChannelConfigurationException>(() => _channel.ValidateAccount(With(
+            ("wechatpay_public_key_id", "PUB_KEY_ID_0111"), ("wechatpay_public_key", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----"))));
+        Assert.Contains("wechatpay_public_key", notAKey.Message);
+        Assert.Throws<ChannelConfigurationException>(() => _channel.ValidateAccount(With(("wechatpay_public_key_id", "PUB_KEY_ID_0111"))));
+        Assert.Throws<ChannelConfigurationException>(() => _channel.ValidateAccount(With(("wechatpay_public_key", _platform.Key.ExportSubjectPublicKeyInfoPem()))));
+        _channel.ValidateAccount(With(
+            ("wechatpay_public_key_id", "PUB_KEY_ID_0111"), ("wechatpay_public_key", _platform.Key.ExportSubjectPublicKeyInfoPem())));
+    }
+
+    [Fact]
     public async Task Callback_AfterWarmUp_IsAccepted()
     {
         await _channel.WarmUpAsync(_account, CancellationToken.None);
