@@ -39,9 +39,11 @@ public sealed class DatacenterForwarder(IHttpClientFactory clients, IOptions<Api
             var answer = await response.Content.ReadAsByteArrayAsync(request.HttpContext.RequestAborted);
             return Results.Text(System.Text.Encoding.UTF8.GetString(answer), response.Content.Headers.ContentType?.ToString() ?? "text/plain", statusCode: (int)response.StatusCode);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException
+            || ex is OperationCanceledException && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            // The channel will retry: a failed relay must look like "not acknowledged", never like success.
+            // Unreachable, or slower than the relay's timeout (HttpClient reports that as a cancellation). The channel
+            // will retry: a failed relay must look like "not acknowledged", never like success, and it is not a bug.
             logger.LogWarning(ex, "Could not forward a callback to datacenter {Datacenter}", datacenter);
             return Results.Text("home datacenter unreachable", "text/plain", statusCode: 502);
         }

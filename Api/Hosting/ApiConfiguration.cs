@@ -1,6 +1,7 @@
 using PayGateway.Wire;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using PayGateway.Api.Admin;
@@ -11,6 +12,7 @@ using PayGateway.Api.Refunds;
 using PayGateway.Api.Recurring;
 using PayGateway.Api.Transfers;
 using PayGateway.Api.Orders;
+using PayGateway.Api.Problems;
 using PayGateway.Api.Security;
 using PayGateway.Api.Storage;
 using PayGateway.Hosting;
@@ -61,9 +63,15 @@ public static class ApiConfiguration
         services.AddSingleton(sp => sp.GetRequiredService<IGrainFactory>().GetGrain<IMerchantAuthGrain>(0));
         services.AddSingleton<MerchantSignatureFilter>();
         services.AddSingleton<DatacenterForwarder>();
-        services.AddHttpClient(DatacenterForwarder.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
+        services.AddHttpClient(DatacenterForwarder.HttpClientName)
+            .ConfigureHttpClient((sp, c) => c.Timeout = sp.GetRequiredService<IOptions<ApiOptions>>().Value.DatacenterForwardTimeout);
         services.Configure<JsonOptions>(o => WireJson.Configure(o.SerializerOptions));
-        services.AddProblemDetails();
+        // Problems the framework writes (unknown paths and methods, challenges) carry a code like every other.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions.TryAdd("code", ProblemCatalog.CodeForStatus(c.ProblemDetails.Status)));
+        // Query and route values that do not bind (limit=abc) throw to GatewayExceptionHandler, which answers
+        // VALIDATION_FAILED; left to the default outside Development they would be a 400 without a code.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<GatewayExceptionHandler>();
         services.AddAuthentication(OperatorAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, OperatorAuthenticationHandler>(OperatorAuthenticationHandler.SchemeName, null);

@@ -17,6 +17,9 @@ public sealed class ApiOptions
     /// <summary>Other datacenters' API base URLs by datacenter code, for forwarding callbacks home.</summary>
     public Dictionary<string, string> Datacenters { get; set; } = [];
 
+    /// <summary>How long a callback relayed to its home datacenter may take before it is answered 502 (not acknowledged).</summary>
+    public TimeSpan DatacenterForwardTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Lower-case hex SHA-256 of each operator token. Tokens themselves are never configured.</summary>
     public List<string> OperatorTokenSha256 { get; set; } = [];
 }

@@ -39,6 +39,11 @@ public sealed class ResponseSigningMiddleware(RequestDelegate next)
             context.Response.Headers["Paygw-Nonce"] = nonce;
             context.Response.Headers["Paygw-Signature"] = signature;
         }
-        await original.WriteAsync(body, context.RequestAborted);
+        // Nothing written (an unknown path or method): leave the response unstarted, so status-code pages can
+        // still give it its problem body.
+        if (body.Length > 0)
+        {
+            await original.WriteAsync(body, context.RequestAborted);
+        }
     }
 }

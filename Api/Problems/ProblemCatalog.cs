@@ -51,6 +51,23 @@ public static class ProblemCatalog
         [ErrorCodes.Overloaded] = (503, "The gateway is at capacity."),
         [ErrorCodes.RateLimited] = (429, "Too many requests in progress for this app."),
         [ErrorCodes.DeadlineExceeded] = (503, "The request did not finish in time."),
+        [ErrorCodes.RouteNotFound] = (404, "No such endpoint."),
+        [ErrorCodes.MethodNotAllowed] = (405, "The endpoint does not accept that method."),
+    };
+
+    /// <summary>
+    /// The code for a problem the framework writes itself (status-code pages: an unknown path or method, an
+    /// operator challenge), so that every problem the API sends has one.
+    /// </summary>
+    public static string CodeForStatus(int? status) => status switch
+    {
+        401 or 403 => ErrorCodes.OperatorUnauthorized,
+        404 => ErrorCodes.RouteNotFound,
+        405 => ErrorCodes.MethodNotAllowed,
+        413 => ErrorCodes.PayloadTooLarge,
+        415 => ErrorCodes.UnsupportedMediaType,
+        >= 500 => "INTERNAL_ERROR",
+        _ => ErrorCodes.ValidationFailed,
     };
 
     public static int StatusOf(string code) => Codes.TryGetValue(code, out var entry) ? entry.Status : 500;

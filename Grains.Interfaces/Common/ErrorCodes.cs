@@ -68,4 +68,10 @@ public static class ErrorCodes
     /// repeat the same request (same out_trade_no) to get the outcome.
     /// </summary>
     public const string DeadlineExceeded = "DEADLINE_EXCEEDED";
+
+    /// <summary>No endpoint has that path (404), answered by the framework rather than an endpoint.</summary>
+    public const string RouteNotFound = "ROUTE_NOT_FOUND";
+
+    /// <summary>The path exists but not with that HTTP method (405).</summary>
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
 }

@@ -95,6 +95,32 @@ public sealed class BadInputTests(PaymentFixture fixture) : IClassFixture<Paymen
         await ProblemAssert.IsProblemAsync(response, 404, "ORDER_NOT_FOUND", id);
     }
 
+    [Theory]
+    [InlineData("GET", "/v1/nope", 404, "ROUTE_NOT_FOUND")]
+    [InlineData("PUT", "/v1/orders", 405, "METHOD_NOT_ALLOWED")]
+    [InlineData("DELETE", "/v1/orders/P1", 405, "METHOD_NOT_ALLOWED")]
+    public async Task UnknownMerchantPathOrMethod_ReturnsProblemWithCode(string method, string path, int status, string code)
+    {
+        var response = await fixture.HmacMerchant().SendAsync(new HttpMethod(method), path, method == "GET" ? null : "{}");
+
+        await ProblemAssert.IsProblemAsync(response, status, code, $"{method} {path}");
+    }
+
+    [Theory]
+    [InlineData("GET", "/admin/v1/nope", 404, "ROUTE_NOT_FOUND")]
+    [InlineData("DELETE", "/admin/v1/orders", 405, "METHOD_NOT_ALLOWED")]
+    [InlineData("GET", "/admin/v1/orders?limit=abc", 400, "VALIDATION_FAILED")]
+    [InlineData("GET", "/admin/v1/orders?limit=1&limit=2", 400, "VALIDATION_FAILED")]
+    [InlineData("GET", "/admin/v1/reconciliation-items?open=maybe", 400, "VALIDATION_FAILED")]
+    public async Task UnknownOrUnbindableAdminRequest_ReturnsProblemWithCode(string method, string path, int status, string code)
+    {
+        using var admin = fixture.OperatorClient();
+
+        var response = await admin.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        await ProblemAssert.IsProblemAsync(response, status, code, $"{method} {path}");
+    }
+
     [Fact]
     public async Task CloseUnknownOrder_Returns404Problem()
     {
