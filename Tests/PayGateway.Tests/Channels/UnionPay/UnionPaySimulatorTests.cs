@@ -8,6 +8,7 @@ using PayGateway.ChannelSimulator.State;
 using PayGateway.ChannelSimulator.UnionPay;
 using PayGateway.Channels;
 using PayGateway.Channels.UnionPay;
+using PayGateway.Tests.Infrastructure;
 using Xunit;
 
 namespace PayGateway.Tests.Channels.UnionPay;
@@ -156,6 +157,8 @@ public sealed partial class UnionPaySimulatorTests : IAsyncLifetime
         _h.Simulator.SetBehaviour(orderId, new SimulatorBehaviour { TimeoutAfterCharge = true, Operations = [SimulatorOperation.Create] });
 
         var created = await _h.ImpatientChannel.CreatePaymentAsync(_h.Account, _h.Request(orderId, PayMethod.APP), default);
+        // On a busy machine the impatient client can give up before the simulator has got to the charge.
+        await Eventually.HoldsAsync(() => Task.FromResult(_h.Simulator.ChargeCount(orderId)), n => n == 1, "the simulator charged the order");
         var query = await QueryAsync(orderId);
 
         Assert.Equal(ChannelOutcome.Unknown, created.Outcome);
