@@ -27,8 +27,6 @@ public static class FundsStatusRules
     /// </summary>
     public static bool HoldsAmount(this FundsStatus status) => status != FundsStatus.Failed;
 
-    /// <summary>Open states move anywhere; a final state never changes. Staying put is always allowed.</summary>
-    public static bool CanMove(this FundsStatus from, FundsStatus to) => from == to || !from.IsFinal();
 
     public static string ToWire(this FundsStatus status) => status switch
     {

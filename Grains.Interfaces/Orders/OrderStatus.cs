@@ -21,12 +21,6 @@ public static class OrderStatusRules
     public static bool IsFinal(this OrderStatus status) =>
         status is OrderStatus.Succeeded or OrderStatus.Closed or OrderStatus.Failed;
 
-    /// <summary>
-    /// Open states may move to any state (Pending and Unknown trade places as the channel's answers come and go);
-    /// a final state never changes. Staying put is always allowed so repeated events are harmless.
-    /// </summary>
-    public static bool CanMove(this OrderStatus from, OrderStatus to) => from == to || !from.IsFinal();
-
     /// <summary>The wire and storage spelling: lower case.</summary>
     public static string ToWire(this OrderStatus status) => status switch
     {

@@ -223,20 +223,20 @@ public sealed partial class OrderGrain
     }
 
     /// <summary>
-    /// The one place a refund's status changes: refuses moves out of a final state, keeps the order's refunded total,
+    /// The one place a refund's status changes: leaves a final refund untouched, keeps the order's refunded total,
     /// records the merchant notification in the same write when the refund becomes final, writes, then delivers.
     /// </summary>
     private async Task MoveRefundAsync(string refundId, FundsStatus to, Func<StoredRefund, StoredRefund> change)
     {
         var current = state.State;
         var refund = FindRefund(refundId)!;
-        // A final refund is not rewritten either: a repeated success notice (UnionPay's carry no time) must not move
-        // its succeeded_at, which reconciliation reads to pick the day it belongs to.
-        if (!refund.StatusValue.CanMove(to) || refund.StatusValue.IsFinal())
+        // A final refund is not written again at all, not even with the same status: a repeated success notice
+        // (UnionPay's carry no time) must not move its succeeded_at, which reconciliation reads to pick its day.
+        if (refund.StatusValue.IsFinal())
         {
             return;
         }
-        var becameFinal = to.IsFinal() && refund.StatusValue != to;
+        var becameFinal = to.IsFinal(); // from an open state: final ones stopped above
         var updated = change(refund) with { Status = to.ToWire() };
         if (becameFinal)
         {

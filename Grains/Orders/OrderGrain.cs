@@ -232,14 +232,15 @@ public sealed partial class OrderGrain(
     private async Task<bool> MoveAsync(OrderStatus to, Func<OrderState, OrderState> change)
     {
         var current = state.State;
-        // A final order is not rewritten either: a repeated "closed" or "failed" from the channel must not move its
-        // closing time or replace its recorded failure.
-        if (!current.StatusValue.CanMove(to) || current.StatusValue.IsFinal())
+        // Open states move anywhere (Pending and Unknown trade places as the channel's answers come and go). A final
+        // order is not written again at all, not even with the same status: a repeated "closed" or "failed" must not
+        // move its closing time or replace its recorded failure.
+        if (current.StatusValue.IsFinal())
         {
             return false;
         }
         var next = change(current) with { Status = to.ToWire() };
-        var becameFinal = to.IsFinal() && current.StatusValue != to;
+        var becameFinal = to.IsFinal(); // from an open state: final ones stopped above
         if (becameFinal)
         {
             next = next with { NextSupervisionAtMs = null };

@@ -148,12 +148,13 @@ public sealed class TransferGrain(
     private async Task MoveAsync(FundsStatus to, Func<TransferState, TransferState> change)
     {
         var current = state.State;
-        if (!current.StatusValue.CanMove(to))
+        // Final is final: not written again at all, not even with the same status (a repeat changes nothing).
+        if (current.StatusValue.IsFinal())
         {
             return;
         }
         var next = change(current) with { Status = to.ToWire() };
-        var becameFinal = to.IsFinal() && current.StatusValue != to;
+        var becameFinal = to.IsFinal(); // from an open state: final ones stopped above
         if (becameFinal)
         {
             next = next with { NextSupervisionAtMs = null };

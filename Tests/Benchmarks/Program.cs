@@ -92,18 +92,19 @@ try
 
         Console.WriteLine("2b. grain state writes (new grains)");
         var newPerCaller = new long[options.Callers];
+        IStateWriteGrain NewGrain(int caller, long i) => grains.GetGrain<IStateWriteGrain>($"new-{caller}-{i}");
         var (inserts, insertCost) = await PhaseCost.MeasureAsync(admin, counter, () => Load.ClosedLoopAsync(options.Callers, options.Warmup, options.Duration,
             (w, i) =>
             {
                 newPerCaller[w] = i + 1;
-                return grains.GetGrain<IStateWriteGrain>($"new-{w}-{i}").WriteAsync(1);
+                return NewGrain(w, i).WriteAsync(1);
             }));
         report.Throughput("2b. Grain state writes: first write of a new grain (activation read + insert)", inserts, insertCost, "");
 
         // The REST phases measure the gateway, not the aftermath of this synthetic one: its grains (tens of thousands,
         // collected only after Orleans' 15-minute collection age) leave memory, and its pages are written out first.
         var benchGrains = updated.SelectMany(g => g)
-            .Concat(newPerCaller.SelectMany((count, w) => Enumerable.Range(0, (int)count).Select(i => grains.GetGrain<IStateWriteGrain>($"new-{w}-{i}"))))
+            .Concat(newPerCaller.SelectMany((count, w) => Enumerable.Range(0, (int)count).Select(i => NewGrain(w, i))))
             .ToList();
         await Parallel.ForEachAsync(benchGrains, new ParallelOptions { MaxDegreeOfParallelism = options.Callers }, async (grain, _) => await grain.LetGoAsync());
         var cleared = await DirtyPages.SettleAsync(admin, "the state-write phases'", percent: 12, limit: TimeSpan.FromMinutes(1));

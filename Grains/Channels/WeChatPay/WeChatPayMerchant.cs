@@ -54,10 +54,9 @@ internal sealed class WeChatPayMerchant
 
     /// <summary>
     /// What the platform keys cached under <see cref="CacheKey"/> were trusted from: the configured public key and the
-    /// address certificates are downloaded from. Public values only (a digest, so the cache holds no long strings).
+    /// address certificates are downloaded from. Public values only.
     /// </summary>
-    public string KeyConfiguration => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
-        System.Text.Encoding.UTF8.GetBytes($"{Account.BaseUrl.AbsoluteUri}\n{PublicKeyId}\n{PublicKeyPem}")));
+    public (string BaseUrl, string? PublicKeyId, string? PublicKeyPem) KeyConfiguration => (Account.BaseUrl.AbsoluteUri, PublicKeyId, PublicKeyPem);
 
     public static WeChatPayMerchant From(ChannelAccount account)
     {

@@ -29,10 +29,10 @@ internal sealed class WeChatPayPlatformKeyCache
 
     internal sealed class Entry
     {
-        private Entry(string configuration) => Configuration = configuration;
+        private Entry((string, string?, string?) configuration) => Configuration = configuration;
 
         /// <summary>The <see cref="WeChatPayMerchant.KeyConfiguration"/> this entry was made for.</summary>
-        public string Configuration { get; }
+        public (string BaseUrl, string? PublicKeyId, string? PublicKeyPem) Configuration { get; }
 
         public WeChatPayPlatformCertificateStore Store { get; } = new();
 

@@ -33,14 +33,7 @@ public class PaymentFixture : GatewayFixture
         await base.InitializeAsync();
 
         using var admin = OperatorClient();
-        await EnsureOk(await admin.PutAsJsonAsync($"/admin/v1/channel-accounts/mock/{MockAccountId}", new
-        {
-            base_url = Simulator.BaseAddress.ToString(),
-            settings = new Dictionary<string, string> { ["merchant_id"] = MockMerchantId },
-            secrets = new Dictionary<string, string> { ["hmac_key"] = MockKey },
-            enabled_methods = new[] { "WEB", "WAP", "APP", "SDK", "SERVER", "QR_CODE" },
-            enabled = true,
-        }));
+        await EnsureOk(await SaveMockAccountAsync(MockAccountId));
         var routes = new[] { new { channel = "mock", account_id = MockAccountId } };
         await EnsureOk(await admin.PutAsJsonAsync($"/admin/v1/apps/{HmacAppId}", new
         {
@@ -70,6 +63,20 @@ public class PaymentFixture : GatewayFixture
     public MerchantClient HmacMerchant() => new(Api.CreateClient(), HmacAppId, hmacSecret: HmacSecret);
 
     public MerchantClient RsaMerchant() => new(Api.CreateClient(), RsaAppId, privateKey: MerchantKey);
+
+    /// <summary>Saves (creates or replaces) a mock-channel account on the simulator's merchant, as an operator would.</summary>
+    public async Task<HttpResponseMessage> SaveMockAccountAsync(string accountId)
+    {
+        using var admin = OperatorClient();
+        return await admin.PutAsJsonAsync($"/admin/v1/channel-accounts/mock/{accountId}", new
+        {
+            base_url = Simulator.BaseAddress.ToString(),
+            settings = new Dictionary<string, string> { ["merchant_id"] = MockMerchantId },
+            secrets = new Dictionary<string, string> { ["hmac_key"] = MockKey },
+            enabled_methods = new[] { "WEB", "WAP", "APP", "SDK", "SERVER", "QR_CODE" },
+            enabled = true,
+        });
+    }
 
     public Task<long> OrderRowCountAsync() => Database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_order");
 

@@ -114,10 +114,7 @@ public sealed class PaymentLoopTests(PaymentFixture fixture) : IClassFixture<Pay
     [Fact]
     public async Task ValidCallbackSentToAnotherAccount_IsRejectedAsAccountMismatch()
     {
-        using var admin = fixture.OperatorClient();
-        await admin.PutAsync("/admin/v1/channel-accounts/mock/mock-acc-2", new StringContent(
-            $$"""{"base_url":"{{fixture.Simulator.BaseAddress}}","settings":{"merchant_id":"{{PaymentFixture.MockMerchantId}}"},"secrets":{"hmac_key":"{{fixture.MockKey}}"},"enabled_methods":["QR_CODE"],"enabled":true}""",
-            Encoding.UTF8, "application/json"));
+        Assert.True((await fixture.SaveMockAccountAsync("mock-acc-2")).IsSuccessStatusCode);
         var id = await CreateAsync(PaymentFixture.NewOrder(amount: 1234));
 
         var response = await fixture.PostMockCallbackAsync(fixture.Api.CreateClient(), GatewayFixture.DatacenterCode, "mock-acc-2", id, "SUCCEEDED", 1234);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
 using PayGateway.ChannelSimulator.Behaviour;
 using PayGateway.Tests.Infrastructure;
 
@@ -18,16 +17,8 @@ public sealed class ReconciliationEnrolmentTests(ReconciliationFixture fixture) 
 
     private async Task<TimeSpan> SaveAccountAsync(string accountId)
     {
-        using var admin = fixture.OperatorClient();
         var took = Stopwatch.StartNew();
-        var response = await admin.PutAsJsonAsync($"/admin/v1/channel-accounts/mock/{accountId}", new
-        {
-            base_url = fixture.Simulator.BaseAddress.ToString(),
-            settings = new Dictionary<string, string> { ["merchant_id"] = PaymentFixture.MockMerchantId },
-            secrets = new Dictionary<string, string> { ["hmac_key"] = fixture.MockKey },
-            enabled_methods = new[] { "QR_CODE" },
-            enabled = true,
-        });
+        var response = await fixture.SaveMockAccountAsync(accountId);
         took.Stop();
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return took.Elapsed;
