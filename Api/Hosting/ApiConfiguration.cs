@@ -63,8 +63,10 @@ public static class ApiConfiguration
         services.AddSingleton(sp => sp.GetRequiredService<IGrainFactory>().GetGrain<IMerchantAuthGrain>(0));
         services.AddSingleton<MerchantSignatureFilter>();
         services.AddSingleton<DatacenterForwarder>();
+        // No redirects: a followed 302 from the home datacenter's ingress would relay the channel's POST as a GET.
         services.AddHttpClient(DatacenterForwarder.HttpClientName)
-            .ConfigureHttpClient((sp, c) => c.Timeout = sp.GetRequiredService<IOptions<ApiOptions>>().Value.DatacenterForwardTimeout);
+            .ConfigureHttpClient((sp, c) => c.Timeout = sp.GetRequiredService<IOptions<ApiOptions>>().Value.DatacenterForwardTimeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.Configure<JsonOptions>(o => WireJson.Configure(o.SerializerOptions));
         // Problems the framework writes (unknown paths and methods, challenges) carry a code like every other.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>

@@ -60,8 +60,11 @@ public static class GatewayServices
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ReviewLog>(sp, connectionString));
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<NotificationOutbox>();
+        // No redirects: HttpClient would follow a 301/302 as a GET, the merchant would never see the POST, and the
+        // GET's 200 would count as a delivery. A 3xx is a failed attempt, retried on the schedule like any other.
         services.AddHttpClient(WebhookSender.HttpClientName, (sp, client) =>
-            client.Timeout = sp.GetRequiredService<IOptions<NotificationOptions>>().Value.AttemptTimeout + TimeSpan.FromSeconds(1));
+            client.Timeout = sp.GetRequiredService<IOptions<NotificationOptions>>().Value.AttemptTimeout + TimeSpan.FromSeconds(1))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.AddPaymentChannel<MockChannel>("mock");
         services.AddPaymentChannel<AlipayChannel>("alipay");
         services.AddPaymentChannel<WeChatPayChannel>("wechatpay");
@@ -71,13 +74,15 @@ public static class GatewayServices
 
     /// <summary>
     /// Registers a channel adapter and its HTTP client. The client gets a timeout and no retries: a retried
-    /// payment call whose first attempt reached the channel must be a decision of the grain, not of a handler.
+    /// payment call whose first attempt reached the channel must be a decision of the grain, not of a handler. Nor
+    /// does it follow redirects: a followed 302 turns the signed POST into a GET whose answer means nothing.
     /// </summary>
     public static IServiceCollection AddPaymentChannel<TChannel>(this IServiceCollection services, string name)
         where TChannel : class, IPaymentChannel
     {
         services.AddTransient<ChannelTimeoutHandler>();
         services.AddHttpClient($"channel.{name}")
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
             .AddHttpMessageHandler<ChannelTimeoutHandler>()
             .AddResilienceHandler("timeout", (pipeline, context) =>
             {

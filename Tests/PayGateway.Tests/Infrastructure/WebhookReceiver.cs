@@ -25,7 +25,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<Delivery> Deliveries => [.. _deliveries];
 
-    /// <summary>Status the endpoint answers with, from now on, for orders tagged <paramref name="tag"/> (default 200).</summary>
+    /// <summary>
+    /// Status the endpoint answers with, from now on, for orders tagged <paramref name="tag"/> (default 200). A 3xx
+    /// points to <c>/hooks/moved/{tag}</c>, which answers any method 200 and records it under the tag <c>moved/{tag}</c>
+    /// (the body is the method).
+    /// </summary>
     public void AnswerWith(string tag, int statusCode) => _statusByTag[tag] = statusCode;
 
     public static async Task<WebhookReceiver> StartAsync()
@@ -41,7 +45,16 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await reader.ReadToEndAsync();
             var status = receiver._statusByTag.GetValueOrDefault(tag, 200);
             receiver._deliveries.Enqueue(new Delivery(tag, request.Headers["Paygw-Event-Id"].ToString(), request.Headers["Paygw-Signature"].ToString(), body, status, DateTimeOffset.UtcNow));
+            if (status is >= 300 and < 400)
+            {
+                request.HttpContext.Response.Headers.Location = $"/hooks/moved/{tag}";
+            }
             return Results.StatusCode(status);
+        });
+        app.Map("/hooks/moved/{tag}", (string tag, HttpRequest request) =>
+        {
+            receiver._deliveries.Enqueue(new Delivery($"moved/{tag}", "", "", request.Method, 200, DateTimeOffset.UtcNow));
+            return Results.Ok();
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -205,6 +205,21 @@ public sealed class PaymentLoopTests(PaymentFixture fixture) : IClassFixture<Pay
     }
 
     [Fact]
+    public async Task MerchantEndpointRedirects_AttemptsFailAndNothingIsFollowed()
+    {
+        // Followed, a 302 would turn the POST into a GET whose 200 counted as a delivery the merchant never saw.
+        fixture.Webhooks.AnswerWith("redirected", 302);
+        var id = await CreateAsync(fixture.NewOrderWithWebhook("redirected"));
+        fixture.Simulator.Pay(id, PaymentFixture.MockMerchantId);
+
+        var order = await OrderWhenAsync(id, o => o["notifications"] is JsonArray { Count: > 0 } n && (string?)n[0]!["status"] == "failed", "notification failed");
+
+        Assert.Equal(4, fixture.Webhooks.For("redirected").Count);
+        Assert.Equal("HTTP 302", (string?)order["notifications"]![0]!["last_error"]);
+        Assert.Empty(fixture.Webhooks.For("moved/redirected"));
+    }
+
+    [Fact]
     public async Task MerchantEndpointRecovers_DeliveryHappensOnNextAttempt()
     {
         fixture.Webhooks.AnswerWith("flaky", 503);
