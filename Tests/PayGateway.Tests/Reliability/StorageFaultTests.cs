@@ -62,6 +62,35 @@ public sealed class StorageFaultTests(PaymentFixture fixture) : IClassFixture<Pa
     }
 
     [Fact]
+    public async Task RefundRetryRefusedAfterItsFirstAttemptFailed_ReleasesItsRefundNumber()
+    {
+        var outTradeNo = $"fault-refund-{Guid.NewGuid():N}"[..40];
+        var (created, createdText) = await CreateAsync(Order(outTradeNo, 200));
+        Assert.True(created.StatusCode == HttpStatusCode.OK, createdText);
+        var id = (string)(await MerchantClient.JsonAsync(created))["order_id"]!;
+        fixture.Simulator.Pay(id, PaymentFixture.MockMerchantId);
+        await Eventually.HoldsAsync(async () => await MerchantClient.JsonAsync(await _merchant.GetAsync($"/v1/orders/{id}")), o => (string?)o["status"] == "succeeded", "order paid");
+        var numberA = $"RA{Guid.NewGuid():N}";
+        Task<HttpResponseMessage> Refund(string number, long amount) => _merchant.PostJsonAsync($"/v1/orders/{id}/refunds", new { out_refund_no = number, amount });
+
+        // A's number is reserved, then the order's write fails: no answer, so the reservation stays.
+        await FailWrites(outTradeNo, "update");
+        var failed = await Refund(numberA, 150);
+        AssertRefused(failed, await failed.Content.ReadAsStringAsync());
+        await HealWrites(outTradeNo);
+        // B takes the amount; A's unchanged retry is refused by the order, which holds no refund under A.
+        Assert.Equal(HttpStatusCode.OK, (await Refund($"RB{Guid.NewGuid():N}", 100)).StatusCode);
+        await ProblemAssert.IsProblemAsync(await Refund(numberA, 150), 409, ErrorCodes.RefundExceedsRefundable, "A's retry after B");
+
+        // The number is free again: a corrected request under A is a new refund, not OUT_REFUND_NO_CONFLICT.
+        var corrected = await Refund(numberA, 50);
+
+        var text = await corrected.Content.ReadAsStringAsync();
+        Assert.True(corrected.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal(50, (long)(await MerchantClient.JsonAsync(corrected))["amount"]!);
+    }
+
+    [Fact]
     public async Task Scenario4_StorageFault_Is503WithRetryAfter()
     {
         var outTradeNo = $"fault-503-{Guid.NewGuid():N}"[..40];
