@@ -34,7 +34,7 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         var account = await accounts.GetAsync(channelName, accountId);
         if (account is null)
         {
-            await review.RecordAsync("callback", channelName, accountId, null, "ACCOUNT_NOT_FOUND", "Callback for an account that does not exist.", body);
+            await review.RecordAsync(ReviewKinds.Callback, channelName, accountId, null, "ACCOUNT_NOT_FOUND", "Callback for an account that does not exist.", body);
             return false;
         }
 
@@ -58,12 +58,12 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         }
         if (parsed.Callback is not { } callback)
         {
-            await review.RecordAsync("callback", channelName, accountId, null, parsed.RejectionCode ?? "REJECTED", parsed.RejectionReason ?? "", body);
+            await review.RecordAsync(ReviewKinds.Callback, channelName, accountId, null, parsed.RejectionCode ?? "REJECTED", parsed.RejectionReason ?? "", body);
             return false;
         }
         if (!OrderId.IsValid(callback.OrderId))
         {
-            await review.RecordAsync("callback", channelName, accountId, callback.OrderId, "ORDER_NOT_FOUND", "The callback names no gateway order id.", body);
+            await review.RecordAsync(ReviewKinds.Callback, channelName, accountId, callback.OrderId, "ORDER_NOT_FOUND", "The callback names no gateway order id.", body);
             return false;
         }
         if (ToReported(callback.State) is not { } reported)
@@ -79,7 +79,7 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
     {
         if (!RefundId.TryParse(refund.RefundId, out var orderId) || orderId != refund.OrderId)
         {
-            await review.RecordAsync("callback", channelName, accountId, refund.OrderId, "REFUND_NOT_FOUND", "The refund notification names no gateway refund id of its order.", body);
+            await review.RecordAsync(ReviewKinds.Callback, channelName, accountId, refund.OrderId, "REFUND_NOT_FOUND", "The refund notification names no gateway refund id of its order.", body);
             return false;
         }
         FundsStatus? status = refund.State switch
@@ -101,7 +101,7 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
     {
         if (!ContractId.IsValid(contract.ContractId))
         {
-            await review.RecordAsync("callback", channelName, accountId, contract.ContractId, "CONTRACT_NOT_FOUND", "The contract notification names no gateway contract id.", body);
+            await review.RecordAsync(ReviewKinds.Callback, channelName, accountId, contract.ContractId, "CONTRACT_NOT_FOUND", "The contract notification names no gateway contract id.", body);
             return false;
         }
         ReportedContractState? reported = contract.State switch
@@ -123,7 +123,7 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
     {
         if (!outcome.Accepted)
         {
-            await review.RecordAsync("callback", channelName, accountId, subjectId, outcome.RejectionCode!, outcome.Detail ?? "", body);
+            await review.RecordAsync(ReviewKinds.Callback, channelName, accountId, subjectId, outcome.RejectionCode!, outcome.Detail ?? "", body);
             return false;
         }
         metrics.CallbackAccepted(channelName);

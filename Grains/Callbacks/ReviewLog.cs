@@ -16,7 +16,7 @@ public sealed class ReviewLog(string connectionString, GatewayMetrics metrics, I
 
     public async Task RecordAsync(string kind, string channel, string accountId, string? orderId, string code, string detail, byte[]? body)
     {
-        metrics.CallbackRejected(channel, code);
+        metrics.ReviewItemFiled(kind, channel, code);
         logger.LogWarning("Review item {Kind} {Code} for {Channel}/{AccountId} order {OrderId}: {Detail}", kind, code, channel, accountId, orderId, detail);
         try
         {

@@ -1,3 +1,4 @@
+using PayGateway.Callbacks;
 using PayGateway.Channels;
 
 namespace PayGateway.Orders;
@@ -60,7 +61,7 @@ public sealed partial class OrderGrain
         if (truth.State == ChannelTradeState.Succeeded)
         {
             // Money was taken for an order that is final here. States never go back: an operator refunds.
-            await review.RecordAsync("contradiction", s.Channel, s.AccountId, s.OrderId, "PAID_AFTER_FINAL",
+            await review.RecordAsync(ReviewKinds.Contradiction, s.Channel, s.AccountId, s.OrderId, "PAID_AFTER_FINAL",
                 $"The channel confirms payment of an order that is {s.Status}. Refund required.", null);
             return CallbackOutcome.Ok;
         }

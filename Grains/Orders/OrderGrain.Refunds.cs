@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PayGateway.Callbacks;
 using PayGateway.Channels;
 
 namespace PayGateway.Orders;
@@ -185,14 +186,14 @@ public sealed partial class OrderGrain
             case ChannelFundsState.Succeeded:
                 if (truth.Amount is { } amount && amount != refund.Amount || truth.Currency is { } currency && currency != s.Currency)
                 {
-                    await review.RecordAsync("refund", s.Channel, s.AccountId, s.OrderId, "AMOUNT_MISMATCH",
+                    await review.RecordAsync(ReviewKinds.Refund, s.Channel, s.AccountId, s.OrderId, "AMOUNT_MISMATCH",
                         $"Channel reports refund {refundId} of {truth.Amount} {truth.Currency}; the refund is {refund.Amount} {s.Currency}. Left unchanged.", null);
                     return;
                 }
                 if (refund.StatusValue == FundsStatus.Failed)
                 {
                     // Final is final, but money moved after its amount was released: an operator must look.
-                    await review.RecordAsync("contradiction", s.Channel, s.AccountId, s.OrderId, "REFUNDED_AFTER_FAILED",
+                    await review.RecordAsync(ReviewKinds.Contradiction, s.Channel, s.AccountId, s.OrderId, "REFUNDED_AFTER_FAILED",
                         $"The channel reports refund {refundId} succeeded; the gateway recorded it failed and released its amount.", null);
                     return;
                 }

@@ -202,7 +202,7 @@ public sealed partial class OrderGrain(
             case ChannelTradeState.Succeeded:
                 if (truth.Amount is { } amount && amount != s.Amount || truth.Currency is { } currency && currency != s.Currency)
                 {
-                    await review.RecordAsync("query", s.Channel, s.AccountId, s.OrderId, "AMOUNT_MISMATCH",
+                    await review.RecordAsync(ReviewKinds.Query, s.Channel, s.AccountId, s.OrderId, "AMOUNT_MISMATCH",
                         $"Channel reports paid {truth.Amount} {truth.Currency}; order is {s.Amount} {s.Currency}. Left unchanged.", null);
                     return;
                 }

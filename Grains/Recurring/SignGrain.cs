@@ -148,7 +148,7 @@ public sealed partial class SignGrain(
         if (s.StatusValue == ContractStatus.Closed)
         {
             // Signed after the gateway gave up on it: nobody expects charges under it, so end it at the channel too.
-            await review.RecordAsync("contract", s.Channel, s.AccountId, s.ContractId, "SIGNED_AFTER_CLOSE",
+            await review.RecordAsync(ReviewKinds.Contract, s.Channel, s.AccountId, s.ContractId, "SIGNED_AFTER_CLOSE",
                 "The payer signed a contract that was already closed; terminating it at the channel.", null);
             var ended = await CallChannelAsync((contracts, account, ct) =>
                 contracts.TerminateContractAsync(account, new ChannelContractRef(s.ContractId!, notice.ChannelContractNo), "closed before signing", ct));
