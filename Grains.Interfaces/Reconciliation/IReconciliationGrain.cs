@@ -11,7 +11,10 @@ public interface IReconciliationGrain : IGrainWithStringKey
     /// Downloads the day's statement, compares it with the gateway's order and refund records, heals what the
     /// channel's own queries confirm (an open payment or refund the statement shows as done), reports everything else,
     /// and stores the report. Safe to repeat: a rerun reports what is still wrong and marks the rest resolved.
+    /// Longer than Orleans' default call timeout (30 s) on purpose: a run downloads a statement (up to
+    /// <c>Gateway:Reconciliation:StatementTimeout</c>, 2 min) and asks the channel about every order it heals.
     /// </summary>
+    [ResponseTimeout("00:15:00")]
     Task<ReconciliationResult> RunAsync();
 
     /// <summary>The last stored report for the key, with its open and healed items; null when it never ran.</summary>

@@ -14,8 +14,12 @@ public sealed class ChannelAccountGrain(
     SecretProtector protector,
     SiloCacheInvalidator caches,
     TimeProvider clock,
-    ILogger<ChannelAccountGrain> logger) : Grain, IChannelAccountGrain
+    ILogger<ChannelAccountGrain> logger) : Grain, IChannelAccountGrain, IRemindable
 {
+    private const string EnrollmentReminder = "reconciliation-enrolment";
+    private static readonly TimeSpan EnrollmentWait = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan EnrollmentRetry = TimeSpan.FromMinutes(1);
+
     private string Channel => this.GetPrimaryKeyString().Split(':', 2)[0];
     private string AccountId => this.GetPrimaryKeyString().Split(':', 2)[1];
 
@@ -97,26 +101,39 @@ public sealed class ChannelAccountGrain(
         state.State.Enabled,
         DateTimeOffset.FromUnixTimeMilliseconds(state.State.UpdatedAtMs));
 
-    // The account is stored either way; if enrolment fails, saving the account again enrols it.
+    // The account is stored either way. The enrolment is retried by a reminder until the scheduler confirms it: a
+    // reminder outlives this call, this activation and this silo, and registering it first means no crash or dropped
+    // call can leave a saved account out of reconciliation.
+    private async Task EnrollForReconciliationAsync()
+    {
+        await this.RegisterOrUpdateReminder(EnrollmentReminder, EnrollmentRetry, EnrollmentRetry);
+        await TryEnrollAsync();
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == EnrollmentReminder ? TryEnrollAsync() : Task.CompletedTask;
+
     // The wait is short because the scheduler may be busy reconciling, and reconciliation reads accounts: waiting on it
     // from here while it waits on this grain would hold both (and every channel call that needs this account opened)
-    // until Orleans' call timeout. Past the short wait the enrolment is still queued at the scheduler and lands when
-    // its pass ends; only this save stops waiting for it.
-    private async Task EnrollForReconciliationAsync()
+    // until Orleans' call timeout. Past the short wait the enrolment may still land when the pass ends, or be dropped
+    // by Orleans once it is older than the call timeout; either way the reminder asks again (enrolling is idempotent).
+    private async Task TryEnrollAsync()
     {
         try
         {
             await GrainFactory.GetGrain<IReconciliationSchedulerGrain>(0).EnrollAsync(Channel, AccountId).WaitAsync(EnrollmentWait);
+            if (await this.GetReminder(EnrollmentReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
         }
         catch (TimeoutException)
         {
-            logger.LogInformation("Channel account {Channel}/{AccountId} saved; the reconciliation scheduler is busy, so its enrolment lands after the current pass", Channel, AccountId);
+            logger.LogInformation("Channel account {Channel}/{AccountId} saved; the reconciliation scheduler is busy, so its enrolment is asked again in {Retry}", Channel, AccountId, EnrollmentRetry);
         }
         catch (Exception ex)
         {
-            logger.LogWarning(ex, "Channel account {Channel}/{AccountId} was saved but not enrolled for reconciliation", Channel, AccountId);
+            logger.LogWarning(ex, "Channel account {Channel}/{AccountId} is not enrolled for reconciliation yet; asking again in {Retry}", Channel, AccountId, EnrollmentRetry);
         }
     }
-
-    private static readonly TimeSpan EnrollmentWait = TimeSpan.FromSeconds(2);
 }

@@ -68,7 +68,10 @@ public sealed class ReconciliationOptions
     /// </summary>
     public TimeSpan RunAfterDayEnd { get; set; } = TimeSpan.FromHours(10);
 
-    /// <summary>How many past days are retried while their statement is not ready or could not be read.</summary>
+    /// <summary>
+    /// How far back a newly enrolled account starts. Afterwards every day after the last completed one is due, so a day
+    /// whose statement stays unavailable is retried on every tick (and holds the days after it) until it completes.
+    /// </summary>
     public int LookbackDays { get; set; } = 3;
 
     /// <summary>

@@ -55,12 +55,9 @@ public sealed class ReconciliationSchedulerGrain(
                 options.Value.LookbackDays, lastCompleted))
             {
                 runs++;
-                var result = await GrainFactory.GetGrain<IReconciliationGrain>(ReconciliationKey.Of(channel, accountId, day)).RunAsync();
-                if (result.Report?.Status != ReconciliationRunStatus.Completed)
+                if (!await RunDayAsync(key, channel, accountId, day))
                 {
                     // Later days wait too, so "last completed" always means every day up to it is done.
-                    logger.LogInformation("Reconciliation of {Account} for {Day} not completed: {Status} {Error}", key, day,
-                        result.Report?.Status, result.Error?.Code ?? result.Report?.ErrorCode);
                     break;
                 }
                 completed = day;
@@ -71,5 +68,30 @@ public sealed class ReconciliationSchedulerGrain(
             }
         }
         return runs;
+    }
+
+    /// <summary>
+    /// Whether the day completed. A run that throws (an account that cannot be opened, the database) counts as not
+    /// completed and stops only this account's pass: the accounts after it are still reconciled.
+    /// </summary>
+    private async Task<bool> RunDayAsync(string key, string channel, string accountId, DateOnly day)
+    {
+        ReconciliationResult result;
+        try
+        {
+            result = await GrainFactory.GetGrain<IReconciliationGrain>(ReconciliationKey.Of(channel, accountId, day)).RunAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Reconciliation of {Account} for {Day} failed; it is retried on the next tick", key, day);
+            return false;
+        }
+        if (result.Report?.Status != ReconciliationRunStatus.Completed)
+        {
+            logger.LogInformation("Reconciliation of {Account} for {Day} not completed: {Status} {Error}", key, day,
+                result.Report?.Status, result.Error?.Code ?? result.Report?.ErrorCode);
+            return false;
+        }
+        return true;
     }
 }

@@ -51,4 +51,15 @@ public sealed class ReconciliationScheduleTests
 
         Assert.Empty(ReconciliationSchedule.DueDays(now, Beijing, TenHours, 3, new DateOnly(2026, 11, 25)));
     }
+
+    [Fact]
+    public void LastCompletedOlderThanTheLookBack_EveryDaySinceIsDue()
+    {
+        // The 20th's statement stayed unavailable for days: it is still due, and it still comes first.
+        var now = new DateTimeOffset(2026, 11, 26, 12, 0, 0, Beijing);
+
+        var days = ReconciliationSchedule.DueDays(now, Beijing, TenHours, 3, lastCompleted: new DateOnly(2026, 11, 19));
+
+        Assert.Equal(Enumerable.Range(20, 6).Select(d => new DateOnly(2026, 11, d)), days);
+    }
 }
