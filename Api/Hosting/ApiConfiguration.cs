@@ -53,7 +53,12 @@ public static class ApiConfiguration
         });
 
         var services = builder.Services;
-        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.SectionName))
+            // A hash pasted with sha256sum's trailing "  -", or a token pasted instead of its hash, would otherwise lock
+            // every operator out (or fail each admin request) with nothing saying why.
+            .Validate(o => o.OperatorTokenSha256.All(ApiOptions.IsSha256Hex),
+                "Every Api:OperatorTokenSha256 entry must be exactly 64 hex digits: the SHA-256 of a token (printf %s TOKEN | sha256sum, without the trailing \"  -\").")
+            .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new DatabaseConnections(connectionString));
         services.AddSingleton<NonceStore>();

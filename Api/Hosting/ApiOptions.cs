@@ -22,4 +22,6 @@ public sealed class ApiOptions
 
     /// <summary>Lower-case hex SHA-256 of each operator token. Tokens themselves are never configured.</summary>
     public List<string> OperatorTokenSha256 { get; set; } = [];
+
+    public static bool IsSha256Hex(string value) => value.Length == 64 && value.All(char.IsAsciiHexDigit);
 }

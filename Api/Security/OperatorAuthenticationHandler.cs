@@ -69,10 +69,8 @@ public sealed class OperatorAuthenticationHandler(
         var match = false;
         foreach (var configured in apiOptions.Value.OperatorTokenSha256)
         {
-            if (configured.Length == 64 && Convert.FromHexString(configured) is var expected)
-            {
-                match |= CryptographicOperations.FixedTimeEquals(hash, expected);
-            }
+            // Every entry is 64 hex digits: checked when the host starts.
+            match |= CryptographicOperations.FixedTimeEquals(hash, Convert.FromHexString(configured));
         }
         return match;
     }

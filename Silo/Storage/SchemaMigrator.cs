@@ -10,16 +10,33 @@ namespace PayGateway.Silo.Storage;
 /// <c>paygw_schema_migration</c>. Safe to run from several processes at once (a named server lock serialises
 /// them) and safe to re-run. An applied file whose content changed is refused: ship a new file instead.
 /// </summary>
-public sealed class SchemaMigrator(string connectionString, string sqlDirectory, ILogger logger)
+public sealed class SchemaMigrator(string connectionString, string sqlDirectory, ILogger logger, TimeSpan? lockTimeout = null)
 {
     public static string DefaultSqlDirectory => Path.Combine(AppContext.BaseDirectory, "sql");
+
+    /// <summary>
+    /// Migrations that move rows between tables. Run beside silos that still serve the old schema, they lose writes:
+    /// a write the old code makes after its rows were copied lands where the migration then deletes, or where the new
+    /// code never reads. They are applied only while no silo is alive (see <see cref="LiveSilosAsync"/>). Listed here,
+    /// not marked in the files, because an applied file cannot change; add the version of any new file that moves data.
+    /// </summary>
+    public static readonly IReadOnlySet<int> OfflineVersions = new HashSet<int> { 11 };
+
+    /// <summary>How recently a silo must have reported itself alive (<c>IAmAliveTime</c>, refreshed every few minutes) to count as serving.</summary>
+    public static readonly TimeSpan AliveWindow = TimeSpan.FromMinutes(10);
 
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         await EnsureDatabaseAsync(cancellationToken);
         await using var connection = new MySqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
-        await ScalarAsync(connection, "SELECT GET_LOCK('paygw_schema_migration', 120)", cancellationToken);
+        var wait = (int)(lockTimeout ?? TimeSpan.FromSeconds(120)).TotalSeconds;
+        // 1 = held; 0 = timed out, NULL = error. Going on without it would run the same file twice at once.
+        if (Convert.ToInt64(await ScalarAsync(connection, $"SELECT GET_LOCK('paygw_schema_migration', {wait})", cancellationToken) ?? 0L) != 1)
+        {
+            throw new InvalidOperationException(
+                $"Another process has held the schema migration lock for {wait} s (a migration still running, or its orphaned statement on the server). Not migrating without it.");
+        }
         try
         {
             foreach (var file in Directory.GetFiles(sqlDirectory, "*.sql").Order(StringComparer.Ordinal))
@@ -55,6 +72,12 @@ public sealed class SchemaMigrator(string connectionString, string sqlDirectory,
             return;
         }
 
+        if (OfflineVersions.Contains(version) && await LiveSilosAsync(connection, cancellationToken) is { Count: > 0 } live)
+        {
+            throw new InvalidOperationException(
+                $"Migration {name} moves data and must not run while silos serve the old schema, and {live.Count} reported alive in the last " +
+                $"{AliveWindow.TotalMinutes:0} minutes ({string.Join(", ", live)}). Stop every silo (scale to 0), then start one: it applies the migration.");
+        }
         foreach (var statement in SqlScript.Split(script))
         {
             await using var command = new MySqlCommand(statement, connection);
@@ -67,6 +90,27 @@ public sealed class SchemaMigrator(string connectionString, string sqlDirectory,
         record.Parameters.AddWithValue("@c", checksum);
         await record.ExecuteNonQueryAsync(cancellationToken);
         logger.LogInformation("Applied schema migration {Migration}", name);
+    }
+
+    /// <summary>
+    /// Silos of any cluster in this database that have not left (created, joining, active or shutting down) and
+    /// reported themselves alive within <see cref="AliveWindow"/>. One that crashed stops counting once its last
+    /// report is that old; one that stopped cleanly stops counting at once.
+    /// </summary>
+    private static async Task<List<string>> LiveSilosAsync(MySqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new MySqlCommand(
+            $"""
+            SELECT CONCAT(DeploymentId, ' ', SiloName, ' ', Address, ':', Port) FROM OrleansMembershipTable
+             WHERE Status BETWEEN 1 AND 5 AND IAmAliveTime > UTC_TIMESTAMP(3) - INTERVAL {(int)AliveWindow.TotalSeconds} SECOND
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var silos = new List<string>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            silos.Add(reader.GetString(0));
+        }
+        return silos;
     }
 
     private async Task EnsureDatabaseAsync(CancellationToken cancellationToken)

@@ -45,6 +45,24 @@ public sealed class DeployManifestTests
         .Options<ApiOptions>(ApiOptions.SectionName).Options<AdmissionOptions>(AdmissionOptions.SectionName)
         .Host("shutdownTimeoutSeconds").Host("HTTP_PORTS");
 
+    [Theory]
+    [InlineData("Silo/appsettings.json", "Gateway:PublicBaseUrl")]
+    [InlineData("Api/appsettings.json", "Api:ResponseSigningKeyPem")]
+    public void ShippedAppSettings_LeaveEveryDeploymentSpecificKeyUnset(string file, string hostKey)
+    {
+        // The images ship these files: a default cluster, datacenter or public URL in them would let a manifest that
+        // forgets one start anyway, with another datacenter's ids or callbacks sent to 127.0.0.1.
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(Root, file)).Build();
+        var keys = file.StartsWith("Silo", StringComparison.Ordinal) ? SiloConfiguration.RequiredKeys : ApiConfiguration.RequiredKeys;
+
+        var error = Assert.Throws<InvalidOperationException>(() => RequiredSettings.Check(configuration, file, keys));
+
+        foreach (var key in new[] { "ConnectionStrings:Gateway", "Orleans:ClusterId", "Gateway:DatacenterCode", hostKey })
+        {
+            Assert.Contains(key, error.Message);
+        }
+    }
+
     [Fact]
     public void UnknownKey_IsReportedAsUnbound()
     {

@@ -35,14 +35,9 @@ public sealed class SchemaMigratorTests
     public async Task ProjectedStateMigration_MovesOrdersAndTheyStayReadableWritableAndProjected()
     {
         // A database as it was before 011: an order and its key grain's state in OrleansStorage.
-        var before = Directory.CreateTempSubdirectory("paygw-sql-");
+        var before = CopyMigrationsBefore("011");
         try
         {
-            foreach (var file in Directory.GetFiles(SchemaMigrator.DefaultSqlDirectory, "*.sql")
-                         .Where(f => string.CompareOrdinal(Path.GetFileName(f), "011") < 0))
-            {
-                File.Copy(file, Path.Combine(before.FullName, Path.GetFileName(file)));
-            }
             await using var database = await TestDatabase.CreateAsync(before.FullName);
             var order = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Reliability", "Fixtures", "order-state-v1.json"));
             const string OrderId = "20261101120000000T1ZZ001";
@@ -69,6 +64,68 @@ public sealed class SchemaMigratorTests
         {
             before.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task MigrationLockHeldElsewhere_MigrateFailsInsteadOfRunningWithoutIt()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var holder = new MySqlConnector.MySqlConnection(database.ConnectionString);
+        await holder.OpenAsync();
+        await using var take = new MySqlConnector.MySqlCommand("SELECT GET_LOCK('paygw_schema_migration', 60)", holder);
+        Assert.Equal(1L, Convert.ToInt64(await take.ExecuteScalarAsync()));
+
+        var error = await Record.ExceptionAsync(() =>
+            new SchemaMigrator(database.ConnectionString, SchemaMigrator.DefaultSqlDirectory, NullLogger.Instance, TimeSpan.FromSeconds(1)).MigrateAsync());
+
+        Assert.Contains("held the schema migration lock", error?.Message);
+    }
+
+    [Fact]
+    public async Task DataMovingMigrationWhileASiloIsAlive_RefusedThenAppliedOnceNoneIs()
+    {
+        var before = CopyMigrationsBefore("011");
+        try
+        {
+            await using var database = await TestDatabase.CreateAsync(before.FullName);
+            // An old silo still serving (status 3 = active), and one that stopped cleanly (6 = dead), which does not count.
+            await database.ExecuteAsync("""
+                INSERT INTO OrleansMembershipTable (DeploymentId, Address, Port, Generation, SiloName, HostName, Status, StartTime, IAmAliveTime)
+                VALUES ('paygw-prod', '10.0.0.7', 11111, 1, 'silo-old', 'host-old', 3, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)),
+                       ('paygw-prod', '10.0.0.8', 11111, 1, 'silo-gone', 'host-gone', 6, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))
+                """);
+            var migrator = new SchemaMigrator(database.ConnectionString, SchemaMigrator.DefaultSqlDirectory, NullLogger.Instance);
+
+            var error = await Record.ExceptionAsync(() => migrator.MigrateAsync());
+
+            Assert.Contains("011_projected_state_table.sql moves data", error?.Message);
+            Assert.Contains("silo-old", error?.Message);
+            Assert.DoesNotContain("silo-gone", error?.Message);
+            Assert.Equal(0, await database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_schema_migration WHERE version >= 11"));
+
+            // Scaled to zero: the old silo stopped (or crashed and its last report aged out).
+            await database.ExecuteAsync("UPDATE OrleansMembershipTable SET IAmAliveTime = UTC_TIMESTAMP(3) - INTERVAL 11 MINUTE WHERE SiloName = 'silo-old'");
+            await migrator.MigrateAsync();
+
+            Assert.Equal(Directory.GetFiles(SchemaMigrator.DefaultSqlDirectory, "*.sql").Length,
+                await database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_schema_migration"));
+        }
+        finally
+        {
+            before.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>A folder with the build's migrations whose names sort before <paramref name="first"/>: a database as it was then.</summary>
+    private static DirectoryInfo CopyMigrationsBefore(string first)
+    {
+        var folder = Directory.CreateTempSubdirectory("paygw-sql-");
+        foreach (var file in Directory.GetFiles(SchemaMigrator.DefaultSqlDirectory, "*.sql")
+                     .Where(f => string.CompareOrdinal(Path.GetFileName(f), first) < 0))
+        {
+            File.Copy(file, Path.Combine(folder.FullName, Path.GetFileName(file)));
+        }
+        return folder;
     }
 
     private static async Task<(byte[]? Payload, int Version)> ReadStateAsync(TestDatabase database, string stateName, string key)
