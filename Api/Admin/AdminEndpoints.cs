@@ -23,7 +23,7 @@ public static class AdminEndpoints
         group.MapPost("/orders/{orderId}/notifications/{eventId}/resend", ResendAsync).WithName("ResendNotification").WithSummary("Deliver a notification again (same event id and body).");
         group.MapGet("/orders", OrderSearch.SearchAsync).WithName("SearchOrders").WithSummary("Search orders (SQL projection of order state).");
         group.MapGet("/contracts", ContractSearch.SearchAsync).WithName("SearchContracts").WithSummary("Search recurring-payment contracts (SQL projection of contract state).");
-        return group.MapReconciliation();
+        return group.MapReconciliation().MapReviewItems();
     }
 
     private static async Task<Results<Ok<AppResponse>, ProblemHttpResult>> ConfigureAppAsync(string appId, HttpRequest http, IGrainFactory grains)

@@ -154,3 +154,22 @@ public sealed record ContractSummaryResponse(
 
 /// <summary>A page of contracts, newest first; pass <c>next_cursor</c> as <c>before</c> for the next page.</summary>
 public sealed record ContractSearchResponse(IReadOnlyList<ContractSummaryResponse> Contracts, string? NextCursor);
+
+/// <summary>
+/// Something an operator must look at (<c>paygw_review_item</c>): a refused channel callback, a channel contradicting a
+/// final record (money to give back), an answer the gateway did not accept. The callback body stays in the database.
+/// </summary>
+public sealed record ReviewItemRow(
+    long Id,
+    DateTimeOffset CreatedAt,
+    string Kind,
+    string Channel,
+    string AccountId,
+    string? OrderId,
+    string Code,
+    string Detail,
+    string? BodySha256,
+    DateTimeOffset? ResolvedAt);
+
+/// <summary>A page of review items; pass <c>next_cursor</c> as <c>before</c> for the next page.</summary>
+public sealed record ReviewItemSearchResponse(IReadOnlyList<ReviewItemRow> Items, long? NextCursor);

@@ -41,6 +41,7 @@ public static class ProblemCatalog
         [ErrorCodes.TransferNotSupported] = (422, "The channel cannot make transfers."),
         [ErrorCodes.StatementsNotSupported] = (422, "The channel publishes no statements to reconcile against."),
         [ErrorCodes.ReconciliationNotFound] = (404, "No reconciliation has run for that account and day."),
+        [ErrorCodes.ReviewItemNotFound] = (404, "No review item has that id."),
         [ErrorCodes.PayeeTypeNotSupported] = (422, "The channel cannot pay to that kind of payee account."),
         [ErrorCodes.ChannelNotAllowed] = (422, "The app may not use that channel."),
         [ErrorCodes.MethodNotAvailable] = (422, "The payment method is not available."),

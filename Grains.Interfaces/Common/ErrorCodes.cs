@@ -43,6 +43,7 @@ public static class ErrorCodes
 
     public const string StatementsNotSupported = "STATEMENTS_NOT_SUPPORTED";
     public const string ReconciliationNotFound = "RECONCILIATION_NOT_FOUND";
+    public const string ReviewItemNotFound = "REVIEW_ITEM_NOT_FOUND";
 
     public const string ChannelNotAllowed = "CHANNEL_NOT_ALLOWED";
     public const string MethodNotAvailable = "METHOD_NOT_AVAILABLE";

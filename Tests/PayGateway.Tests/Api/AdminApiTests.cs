@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using PayGateway.Tests.Infrastructure;
 
 namespace PayGateway.Tests.Api;
@@ -41,6 +42,56 @@ public sealed class AdminApiTests(PaymentFixture fixture) : IClassFixture<Paymen
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("html", response.Content.Headers.ContentType?.MediaType ?? "");
+    }
+
+    [Fact]
+    public async Task CallbackWithAnotherAmount_ListedForReviewThenResolvedOnce()
+    {
+        var merchant = fixture.HmacMerchant();
+        var id = (string)(await MerchantClient.JsonAsync(await merchant.PostJsonAsync("/v1/orders", PaymentFixture.NewOrder(amount: 900))))["order_id"]!;
+        var refused = await fixture.PostMockCallbackAsync(fixture.Api.CreateClient(), GatewayFixture.DatacenterCode, PaymentFixture.MockAccountId, id, "SUCCEEDED", 901);
+        Assert.False(refused.IsSuccessStatusCode);
+        using var admin = fixture.OperatorClient();
+
+        var open = await admin.GetFromJsonAsync<JsonObject>($"/admin/v1/review-items?order_id={id}&kind=callback");
+
+        var item = Assert.Single(open!["items"]!.AsArray())!;
+        Assert.Equal("AMOUNT_MISMATCH", (string?)item["code"]);
+        Assert.Equal("mock", (string?)item["channel"]);
+        Assert.Equal(PaymentFixture.MockAccountId, (string?)item["account_id"]);
+        Assert.Null(item["resolved_at"]);
+        Assert.Null(open["next_cursor"]);
+
+        var itemId = (long)item["id"]!;
+        var resolved = await admin.PostAsync($"/admin/v1/review-items/{itemId}/resolve", null);
+        var repeated = await admin.PostAsync($"/admin/v1/review-items/{itemId}/resolve", null);
+
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        var first = await MerchantClient.JsonAsync(resolved);
+        Assert.NotNull((string?)first["resolved_at"]);
+        Assert.Equal((string?)first["resolved_at"], (string?)(await MerchantClient.JsonAsync(repeated))["resolved_at"]);
+        Assert.Empty((await admin.GetFromJsonAsync<JsonObject>($"/admin/v1/review-items?order_id={id}"))!["items"]!.AsArray());
+        Assert.Single((await admin.GetFromJsonAsync<JsonObject>($"/admin/v1/review-items?order_id={id}&open=false"))!["items"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData("/admin/v1/review-items?limit=0", 400, "VALIDATION_FAILED")]
+    [InlineData("/admin/v1/review-items?kind=call%20back", 400, "VALIDATION_FAILED")]
+    [InlineData("/admin/v1/review-items?channel=MOCK", 400, "VALIDATION_FAILED")]
+    [InlineData("/admin/v1/review-items?before=0", 400, "VALIDATION_FAILED")]
+    public async Task ReviewItemSearchWithBadFilter_Returns400Problem(string path, int status, string code)
+    {
+        using var admin = fixture.OperatorClient();
+
+        await ProblemAssert.IsProblemAsync(await admin.GetAsync(path), status, code, path);
+    }
+
+    [Fact]
+    public async Task ResolvingAnUnknownReviewItem_Returns404Problem()
+    {
+        using var admin = fixture.OperatorClient();
+
+        await ProblemAssert.IsProblemAsync(await admin.PostAsync("/admin/v1/review-items/999999999/resolve", null), 404, "REVIEW_ITEM_NOT_FOUND", "unknown item");
     }
 
     [Fact]
