@@ -358,6 +358,29 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
     }
 
     [Fact]
+    public async Task RetryAfterMidnightOfAnAcceptedRequest_GetsTheContractItCreated()
+    {
+        // The request was accepted yesterday (Beijing time) with yesterday as its first date: made through the key grain,
+        // which trusts the validated shape, exactly as the API made it then.
+        var number = "ct-late-" + Guid.NewGuid().ToString("N");
+        var yesterday = BeijingToday.AddDays(-1);
+        var body = NewContract("ct-late", first: yesterday, outContractNo: number);
+        var command = new CreateContractCommand(PaymentFixture.HmacAppId, number, "mock", PayMethod.WEB, 2500, "CNY", ContractPeriodUnits.Day, 30,
+            yesterday, null, "member 1024", "Monthly membership", new Uri(fixture.Webhooks.Url, "ct-late").ToString(), null, null,
+            3600, System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty);
+        var created = await fixture.Grains.GetGrain<IMerchantContractKeyGrain>(MerchantContractKey.For(PaymentFixture.HmacAppId, number)).CreateContractAsync(command);
+        Assert.NotNull(created.Contract);
+
+        var retried = await CreateAsync(body);
+        var different = await _merchant.PostJsonAsync("/v1/contracts", NewContract("ct-late", first: yesterday, amount: 999, outContractNo: number));
+        var unknown = await _merchant.PostJsonAsync("/v1/contracts", NewContract("ct-late", first: yesterday));
+
+        Assert.Equal(created.Contract.ContractId, (string?)retried["contract_id"]);
+        await ProblemAssert.IsProblemAsync(different, 400, ErrorCodes.ValidationFailed, "a different request is judged as new: its date has passed");
+        await ProblemAssert.IsProblemAsync(unknown, 400, ErrorCodes.ValidationFailed, "no earlier request: the date has passed");
+    }
+
+    [Fact]
     public async Task InvalidContractRequests_AreProblemsThatCreateNothing()
     {
         var before = await fixture.Database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_contract");
