@@ -40,9 +40,16 @@ public static class ContractEndpoints
         {
             return problem;
         }
-        var (command, errors) = CreateContractValidation.Validate(merchant.AppId, request!, clock.GetUtcNow());
+        var (command, errors, repeat) = CreateContractValidation.Validate(merchant.AppId, request!, clock.GetUtcNow());
         if (command is null)
         {
+            // A retry, after midnight Beijing time, of a request accepted the day before: its first date is now in the
+            // past, but the retry gets the contract the request made (only that: nothing is created from it).
+            if (repeat is not null
+                && await grains.GetGrain<IMerchantContractKeyGrain>(MerchantContractKey.For(repeat.AppId, repeat.OutContractNo)).RepeatAsync(repeat) is { } repeated)
+            {
+                return ToResponse(repeated);
+            }
             return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "One or more fields are invalid.", new Dictionary<string, object?> { ["errors"] = errors });
         }
         var result = await grains.GetGrain<IMerchantContractKeyGrain>(MerchantContractKey.For(command.AppId, command.OutContractNo)).CreateContractAsync(command);

@@ -19,7 +19,13 @@ public static class CreateContractValidation
     /// <summary>How a payer can sign: every selectable method that shows the payer something.</summary>
     public static readonly IReadOnlyList<PayMethod> SignMethods = [PayMethod.WEB, PayMethod.WAP, PayMethod.APP, PayMethod.QR_CODE];
 
-    public static (CreateContractCommand? Command, Dictionary<string, string[]> Errors) Validate(string appId, CreateContractRequest r, DateTimeOffset now)
+    /// <summary>
+    /// The command, or the errors. <c>Repeat</c> is set when the only error is a first deduction date that is now before
+    /// today: the command an identical request accepted on an earlier day made, whose contract a retry must get back
+    /// (the caller looks it up; it never creates one from it).
+    /// </summary>
+    public static (CreateContractCommand? Command, Dictionary<string, string[]> Errors, CreateContractCommand? Repeat) Validate(
+        string appId, CreateContractRequest r, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
         void Error(string field, string message) => errors[field] = [message];
@@ -54,6 +60,7 @@ public static class CreateContractValidation
             Error("period_every", r.PeriodUnit == ContractPeriodUnits.Day ? "Required: 1 to 366 days." : "Required: 1 to 12 months.");
         }
         var today = DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromHours(8)).DateTime);
+        var beforeToday = false;
         if (r.FirstDeductionDate is null
             || !DateOnly.TryParseExact(r.FirstDeductionDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
         {
@@ -62,6 +69,7 @@ public static class CreateContractValidation
         }
         else if (first < today || first > today.AddYears(1))
         {
+            beforeToday = first < today;
             Error("first_deduction_date", $"From today ({today:yyyy-MM-dd}, Beijing time) to a year ahead.");
         }
         else if (r.PeriodUnit == ContractPeriodUnits.Month && first.Day > 28)
@@ -103,11 +111,13 @@ public static class CreateContractValidation
 
         if (errors.Count > 0)
         {
-            return (null, errors);
+            return (null, errors, errors.Count == 1 && beforeToday ? Command() : null);
         }
-        return (new CreateContractCommand(
+        return (Command(), errors, null);
+
+        CreateContractCommand Command() => new(
             appId, r.OutContractNo!, r.Channel, method, r.Amount!.Value, r.Currency!, r.PeriodUnit!, r.PeriodEvery!.Value, first,
             r.MaxDeductions, r.DisplayAccount!, r.Subject!, r.NotifyUrl!, r.ReturnUrl, r.UserIp, r.SignExpireSeconds ?? DefaultSignExpireSeconds,
-            (r.Metadata ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal)), errors);
+            (r.Metadata ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal));
     }
 }

@@ -45,6 +45,13 @@ public interface IMerchantContractKeyGrain : IGrainWithStringKey
     /// <summary>Creates the contract for this out_contract_no, or returns the one an identical earlier request created.</summary>
     Task<ContractResult> CreateContractAsync(CreateContractCommand command);
 
+    /// <summary>
+    /// The contract an identical earlier request created, as <see cref="CreateContractAsync"/> returns it; null when
+    /// there is none (no contract under this number, or one from a different request). Never creates a contract: for a
+    /// repeat the API no longer accepts as new (its first deduction date has passed since).
+    /// </summary>
+    Task<ContractResult?> RepeatAsync(CreateContractCommand command);
+
     /// <summary>The contract id assigned to this out_contract_no, if any.</summary>
     Task<string?> GetContractIdAsync();
 }

@@ -6,15 +6,17 @@ public sealed class RecurringOptions
     public const string SectionName = "Gateway:Recurring";
 
     /// <summary>
-    /// Beijing time of day a period's deduction starts on its date. Channels accept a cycle deduction on the planned
-    /// date (Alipay also a few days before), so the whole period's retries stay on that date.
+    /// Beijing time of day a period's first deduction attempt starts on its date. The gateway deducts only on the
+    /// planned date (channels refuse a cycle deduction outside their window): retries that would come after midnight
+    /// are not made and the period is skipped, so an early time leaves room for them. Nothing guarantees it: each
+    /// attempt's order may stay open up to <see cref="DeductionExpireSeconds"/> before <see cref="RetryDelay"/> starts.
     /// </summary>
     public TimeSpan DeductionTimeOfDay { get; set; } = TimeSpan.FromHours(9);
 
     /// <summary>Deduction attempts per period: a refused deduction is tried again until this many have failed.</summary>
     public int AttemptsPerPeriod { get; set; } = 3;
 
-    /// <summary>Delay between a failed deduction attempt and the next one in the same period.</summary>
+    /// <summary>Delay between finding a deduction attempt failed (or closed) and the next attempt in the same period.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromHours(4);
 
     /// <summary>

@@ -43,5 +43,21 @@ public sealed class MerchantContractKeyGrain(
             .CreateAsync(command, fingerprint, new ChannelRoute(state.State.Channel, state.State.AccountId));
     }
 
+    public async Task<ContractResult?> RepeatAsync(CreateContractCommand command)
+    {
+        var fingerprint = RequestFingerprint.Of(command);
+        if (state.State.ContractId is not { } contractId || state.State.Fingerprint != fingerprint)
+        {
+            return null;
+        }
+        var contract = GrainFactory.GetGrain<ISignGrain>(contractId);
+        // An id whose contract was never written (a crash in between) is completed only by a request still valid as new.
+        if (await contract.GetAsync() is null)
+        {
+            return null;
+        }
+        return await contract.CreateAsync(command, fingerprint, new ChannelRoute(state.State.Channel, state.State.AccountId));
+    }
+
     public Task<string?> GetContractIdAsync() => Task.FromResult(state.State.ContractId);
 }

@@ -7,6 +7,9 @@ namespace PayGateway.Recurring;
 
 public sealed partial class SignGrain
 {
+    /// <summary>The failure of an attempt whose order was never created because the contract had ended meanwhile.</summary>
+    private const string ContractEnded = "CONTRACT_ENDED";
+
     /// <summary>
     /// Renewal: follow the open deduction order to its end; otherwise, when the period's time has come, record the next
     /// attempt and create its order. At most one deduction is open at a time, and each attempt's order is named by
@@ -16,11 +19,11 @@ public sealed partial class SignGrain
     {
         if (state.State.OpenDeduction is { } open)
         {
+            // Whatever the look found, it scheduled what comes next (another look, the retry after RetryDelay, the next
+            // period, nothing). A deduction found failed here must not start the next attempt at once: the period's time
+            // has long come, but the retry is not due yet.
             await FollowDeductionAsync(open);
-            if (state.State.OpenDeduction is not null)
-            {
-                return;
-            }
+            return;
         }
         var s = state.State;
         if (s.StatusValue != ContractStatus.Active || ContractSchedule.Exhausted(s))
@@ -78,7 +81,21 @@ public sealed partial class SignGrain
     private async Task FollowDeductionAsync(StoredDeduction deduction)
     {
         OrderView? order;
-        if (deduction.OrderId is null)
+        if (deduction.OrderId is null && state.State.StatusValue.IsFinal())
+        {
+            // The contract ended while this attempt's order was still to be created (its creation failed, e.g. a storage
+            // outage): never charge under an ended agreement. An order that exists after all (the failed call may have
+            // created it) may have charged, so it is followed; otherwise the attempt ends here.
+            var orderId = await GrainFactory.GetGrain<IMerchantOrderKeyGrain>(MerchantOrderKey.For(state.State.AppId, deduction.OutTradeNo)).GetOrderIdAsync();
+            order = orderId is null ? null : await GrainFactory.GetGrain<IOrderGrain>(orderId).GetAsync();
+            if (order is null)
+            {
+                await EndDeductionAsync(deduction, StoredDeduction.Failed, new StoredError(ContractEnded, "The contract ended before the deduction's order was created."));
+                return;
+            }
+            deduction = deduction with { OrderId = order.OrderId };
+        }
+        else if (deduction.OrderId is null)
         {
             var created = await GrainFactory.GetGrain<IMerchantOrderKeyGrain>(MerchantOrderKey.For(state.State.AppId, deduction.OutTradeNo))
                 .CreateOrderAsync(DeductionCommand(deduction));
@@ -106,6 +123,11 @@ public sealed partial class SignGrain
             case OrderStatus.Failed or OrderStatus.Closed:
                 var failure = order.Failure is { } f ? new StoredError(f.Code, f.Message) : new StoredError(ErrorCodes.ChannelRejected, $"The deduction order was {order.Status.ToWire()}.");
                 await EndDeductionAsync(deduction, StoredDeduction.Failed, failure);
+                break;
+            case null when state.State.StatusValue.IsFinal():
+                // Missing, and the contract has ended: never created now (see above).
+                await EndDeductionAsync(deduction with { OrderId = null }, StoredDeduction.Failed,
+                    new StoredError(ContractEnded, "The contract ended before the deduction's order was created."));
                 break;
             default:
                 // Open: look again later. Missing (impossible once created): forget the id, and the next look creates the

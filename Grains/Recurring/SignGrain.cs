@@ -137,6 +137,12 @@ public sealed partial class SignGrain(
         }
         if (notice.State == ReportedContractState.Terminated)
         {
+            if (s.StatusValue == ContractStatus.Closed)
+            {
+                // The agreement a late signature put in force has ended at the channel: nothing is owed any more.
+                await MoveAsync(ContractStatus.Closed, c => c with { PendingChannelTermination = null, NextActionAtMs = null });
+                return CallbackOutcome.Ok;
+            }
             await MoveAsync(ContractStatus.Terminated, c => c with
             {
                 // A repeated notice keeps the first time: a terminated contract stays as it ended.
@@ -148,14 +154,16 @@ public sealed partial class SignGrain(
         if (s.StatusValue == ContractStatus.Closed)
         {
             // Signed after the gateway gave up on it: nobody expects charges under it, so end it at the channel too.
+            // Recorded before the call, so a termination the channel does not confirm (no answer) is tried again by
+            // WakeAsync until it does, and the payer is not left with an agreement in force.
             await review.RecordAsync(ReviewKinds.Contract, s.Channel, s.AccountId, s.ContractId, "SIGNED_AFTER_CLOSE",
                 "The payer signed a contract that was already closed; terminating it at the channel.", null);
-            var ended = await CallChannelAsync((contracts, account, ct) =>
-                contracts.TerminateContractAsync(account, new ChannelContractRef(s.ContractId!, notice.ChannelContractNo), "closed before signing", ct));
-            if (ended.State != ChannelContractState.Terminated)
+            await MoveAsync(ContractStatus.Closed, c => c with
             {
-                logger.LogWarning("Contract {ContractId} signed after close could not be terminated at the channel: {State}", s.ContractId, ended.State);
-            }
+                PendingChannelTermination = c.PendingChannelTermination ?? new StoredChannelTermination { ChannelContractNo = notice.ChannelContractNo },
+                NextActionAtMs = c.NextActionAtMs ?? NowMs + (long)supervision.Value.CheckDelays[0].TotalMilliseconds,
+            });
+            await EndLateSignatureAsync();
             return CallbackOutcome.Ok;
         }
         await ActivateAsync(notice.ChannelContractNo, notice.At);
@@ -174,6 +182,10 @@ public sealed partial class SignGrain(
             if (s.StatusValue == ContractStatus.Signing)
             {
                 await SuperviseSigningAsync();
+            }
+            else if (s.PendingChannelTermination is not null)
+            {
+                await EndLateSignatureAsync();
             }
             else
             {
@@ -253,6 +265,36 @@ public sealed partial class SignGrain(
             ? now + (long)supervision.Value.ExpiryRetryDelay.TotalMilliseconds
             : Math.Min(now + (long)delays[Math.Min(state.State.Checks + 1, delays.Count - 1)].TotalMilliseconds, state.State.SignExpiresAtMs);
         await MoveAsync(ContractStatus.Signing, c => c with { Checks = c.Checks + 1, NextActionAtMs = next });
+    }
+
+    /// <summary>
+    /// Ends at the channel the agreement a signature that came after the close put in force. Until the channel confirms
+    /// (or says it has no such agreement), it is tried again on the order back-off schedule: no answer is never taken
+    /// as ended.
+    /// </summary>
+    private async Task EndLateSignatureAsync()
+    {
+        var s = state.State;
+        if (s.PendingChannelTermination is not { } pending)
+        {
+            return;
+        }
+        var ended = await CallChannelAsync((contracts, account, ct) =>
+            contracts.TerminateContractAsync(account, new ChannelContractRef(s.ContractId!, pending.ChannelContractNo), "closed before signing", ct));
+        if (ended.State is ChannelContractState.Terminated or ChannelContractState.NotFound)
+        {
+            await MoveAsync(ContractStatus.Closed, c => c with { PendingChannelTermination = null, NextActionAtMs = null });
+            return;
+        }
+        logger.LogWarning("Contract {ContractId} signed after close could not be terminated at the channel yet: {State} {Code}; trying again later",
+            s.ContractId, ended.State, ended.ErrorCode);
+        var delays = supervision.Value.CheckDelays;
+        var next = NowMs + (long)delays[Math.Min(pending.Attempts, delays.Count - 1)].TotalMilliseconds;
+        await MoveAsync(ContractStatus.Closed, c => c with
+        {
+            PendingChannelTermination = pending with { Attempts = pending.Attempts + 1 },
+            NextActionAtMs = next,
+        });
     }
 
     /// <summary>Signed: the contract is in force from now, and its first deduction is scheduled.</summary>

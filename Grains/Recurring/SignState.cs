@@ -52,6 +52,12 @@ public sealed record SignState
     /// <summary>Every deduction attempt, oldest first. At most one is open (pending) at a time.</summary>
     [JsonPropertyName("deductions")] public ImmutableList<StoredDeduction> Deductions { get; init; } = [];
 
+    /// <summary>
+    /// Set while a closed contract still has an agreement in force at the channel (the payer signed after the gateway
+    /// gave up on it) and the channel has not yet confirmed its termination: the next action tries again.
+    /// </summary>
+    [JsonPropertyName("pending_channel_termination")] public StoredChannelTermination? PendingChannelTermination { get; init; }
+
     /// <summary>How many channel queries of the unsigned contract have been made (picks the next delay).</summary>
     [JsonPropertyName("checks")] public int Checks { get; init; }
     /// <summary>When the grain next has work of its own (a query, a deduction to start or follow); null when none.</summary>
@@ -82,4 +88,13 @@ public sealed record StoredDeduction
     /// <summary>The order's expiry, fixed when the attempt is recorded so a repeated create is the identical request.</summary>
     [JsonPropertyName("expire_seconds")] public int ExpireSeconds { get; init; }
     [JsonPropertyName("failure")] public StoredError? Failure { get; init; }
+}
+
+/// <summary>A termination at the channel the gateway still owes: the agreement a late signature put in force.</summary>
+public sealed record StoredChannelTermination
+{
+    /// <summary>The channel's number for the agreement, as its sign notification named it.</summary>
+    [JsonPropertyName("channel_contract_no")] public string? ChannelContractNo { get; init; }
+    /// <summary>Terminations tried without the channel's confirmation (picks the next delay).</summary>
+    [JsonPropertyName("attempts")] public int Attempts { get; init; }
 }

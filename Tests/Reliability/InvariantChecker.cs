@@ -227,8 +227,9 @@ public static class InvariantChecker
     }
 
     /// <summary>
-    /// Recurring contracts. I1: an unsigned contract, an open deduction and an active contract with periods left have
-    /// their next action scheduled and visible to the sweep; a final contract with nothing open has none. I2: at most one
+    /// Recurring contracts. I1: an unsigned contract, an open deduction, an active contract with periods left and a
+    /// closed one that still owes the channel a termination have their next action scheduled and visible to the sweep;
+    /// a final contract with nothing open or owed has none. I2: at most one
     /// open deduction, at most one succeeded deduction and at most one channel charge per period. I3: each deduction says
     /// what its order says, and the contract's count of successes is its succeeded deductions (never above its maximum).
     /// I4: a contract that moved has the notification announcing its status, delivered or scheduled.
@@ -244,12 +245,12 @@ public static class InvariantChecker
             var open = c.Deductions.Count(d => d.Status == "pending");
             var final = c.Status is "terminated" or "closed";
             var exhausted = c.MaxDeductions is { } max && c.DeductionsSucceeded >= max;
-            var mustAct = c.Status == "signing" || open > 0 || (c.Status == "active" && !exhausted);
+            var mustAct = c.Status == "signing" || open > 0 || (c.Status == "active" && !exhausted) || c.ChannelTerminationPending;
             if (mustAct && (c.NextActionAtMs is null || c.NextCheckAtMs is null || c.NextCheckAtMs > c.NextActionAtMs))
             {
                 v.Add(new("I1", id, $"contract {c.Status} ({open} open deduction(s)) but no next action is scheduled for the sweep"));
             }
-            if (final && open == 0 && c.NextActionAtMs is not null)
+            if (final && open == 0 && !c.ChannelTerminationPending && c.NextActionAtMs is not null)
             {
                 v.Add(new("I1", id, $"contract {c.Status} with nothing open still has an action scheduled"));
             }

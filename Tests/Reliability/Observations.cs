@@ -61,9 +61,12 @@ public sealed record GatewaySnapshot(
     public IReadOnlyList<StoredContract> ContractList => Contracts ?? [];
 }
 
-/// <summary>One contract grain's stored state (GrainTypeString 'contract'), read by its JSON field names.</summary>
+/// <summary>
+/// One contract grain's stored state (GrainTypeString 'contract'), read by its JSON field names.
+/// <paramref name="ChannelTerminationPending"/>: a closed contract still owes the channel the termination of a late-signed agreement.
+/// </summary>
 public sealed record StoredContract(string? ContractId, string? Status, int? MaxDeductions, int DeductionsSucceeded, long? NextActionAtMs, long? NextCheckAtMs,
-    IReadOnlyList<StoredDeductionRecord> Deductions, IReadOnlyList<StoredNotificationRecord> Notifications);
+    IReadOnlyList<StoredDeductionRecord> Deductions, IReadOnlyList<StoredNotificationRecord> Notifications, bool ChannelTerminationPending = false);
 
 /// <summary>One deduction attempt inside a contract's state.</summary>
 public sealed record StoredDeductionRecord(int Period, int Attempt, string OutTradeNo, string? OrderId, string Status);

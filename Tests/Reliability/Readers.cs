@@ -197,7 +197,8 @@ public static class StoredOrderJson
             }
         }
         return new StoredContract(Str(root, "contract_id"), Str(root, "status"), (int?)Long(root, "max_deductions"), (int)(Long(root, "deductions_succeeded") ?? 0),
-            Long(root, "next_action_at_ms"), Long(root, "next_check_at_ms"), deductions, Notifications(root));
+            Long(root, "next_action_at_ms"), Long(root, "next_check_at_ms"), deductions, Notifications(root),
+            root.TryGetProperty("pending_channel_termination", out var owed) && owed.ValueKind == JsonValueKind.Object);
     }
 
     private static List<StoredNotificationRecord> Notifications(JsonElement root)

@@ -10,8 +10,9 @@ namespace PayGateway.Tests.Infrastructure;
 /// (its serial is the account's <c>serial_no</c>) and APIv3 key, registers them with the simulator, and configures the
 /// gateway's channel account and a merchant app routed to it through the admin API while the gateway is running,
 /// as an operator onboarding a merchant would. Nothing WeChat-specific is in the gateway's start-up configuration.
+/// Not sealed: a test class that needs other gateway settings derives from it and overrides <see cref="GatewayFixture.Settings"/>.
 /// </summary>
-public sealed class WeChatPayFixture : PaymentFixture
+public class WeChatPayFixture : PaymentFixture
 {
     public const string MchId = "1900000109";
     public const string WeChatAppId = "wx8888888888888888";

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using PayGateway.ChannelSimulator.Behaviour;
 using PayGateway.ChannelSimulator.Records;
+using PayGateway.ChannelSimulator.State;
 using PayGateway.Tests.Infrastructure;
 using PayGateway.Tests.Payments;
 using PayGateway.Tests.Reliability;
@@ -252,6 +253,89 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
     }
 
     [Fact]
+    public async Task SignatureAfterCloseWhoseTerminationHadNoAnswer_IsTerminatedAtTheChannelLater()
+    {
+        var number = "ct-undo-" + Guid.NewGuid().ToString("N");
+        var command = new CreateContractCommand(PaymentFixture.HmacAppId, number, "mock", PayMethod.WEB, 1500, "CNY", ContractPeriodUnits.Day, 30,
+            BeijingToday.AddDays(3), null, "member 1024", "Monthly membership", new Uri(fixture.Webhooks.Url, "ct-undo").ToString(), null, null,
+            SignExpireSeconds: 3, System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty);
+        var contractId = (await fixture.Grains.GetGrain<IMerchantContractKeyGrain>(MerchantContractKey.For(PaymentFixture.HmacAppId, number)).CreateContractAsync(command))
+            .Contract!.ContractId;
+        // The payer signs at the channel, but the gateway hears nothing of it (no notification; queries answer "no such
+        // contract"), so it closes the contract at the sign deadline.
+        fixture.Simulator.SetBehaviour(contractId, new SimulatorBehaviour
+        {
+            SuppressCallbacks = true,
+            Fail = new SimulatorFailure("CONTRACT_NOT_FOUND", "No such contract_code.", 404),
+            Operations = [SimulatorOperation.Callback, SimulatorOperation.ContractQuery],
+        });
+        Assert.Equal(ContractSignOutcome.Signed, fixture.Simulator.Contracts.Sign(contractId).Outcome);
+        var closed = await WaitForAsync(contractId, c => (string?)c["status"] == "closed", "the sign window passed");
+        Assert.Equal("SIGN_EXPIRED", (string?)closed["failure"]!["code"]);
+
+        // The channel's notification arrives late, and the gateway's termination of the agreement gets no answer.
+        fixture.Simulator.SetBehaviour(contractId, new SimulatorBehaviour
+        {
+            Fail = new SimulatorFailure("SYSTEM_ERROR", "Try again later.", 503),
+            Operations = [SimulatorOperation.ContractTerminate],
+        });
+        int Terminations() => fixture.Simulator.Records.Count(r => r.Kind == RecordKind.ContractTerminate && r.OutTradeNo == contractId);
+        await fixture.Simulator.Contracts.SendCallbackAsync(contractId);
+        await Eventually.HoldsAsync(() => Task.FromResult(Terminations()), n => n >= 1, "the gateway tried to end the agreement");
+        Assert.Equal(MockContractStatus.Signed, fixture.Simulator.Contracts.Find(contractId)!.Status);
+
+        // The channel answers again: the gateway tries once more, on its own, until the agreement has ended.
+        fixture.Simulator.SetBehaviour(contractId, null);
+        await Eventually.HoldsAsync(() => Task.FromResult(fixture.Simulator.Contracts.Find(contractId)!.Status), s => s == MockContractStatus.Terminated,
+            "the agreement was terminated at the channel", TimeSpan.FromSeconds(30));
+        Assert.True(Terminations() >= 2);
+        Assert.Equal("closed", (string?)(await GetAsync(contractId))["status"]);
+        await Eventually.HoldsAsync(() => fixture.Database.ScalarAsync<long>("SELECT next_check_at IS NULL FROM paygw_contract WHERE contract_id = @c", ("@c", contractId)),
+            done => done == 1, "nothing is left to do for the contract");
+        await ReliabilityCheck.AssertHoldsAsync(fixture);
+    }
+
+    [Fact]
+    public async Task DeductionWhoseOrderWasNeverStoredBeforeTermination_EndsWithoutChargingTheEndedContract()
+    {
+        await BeijingDay.AwayFromMidnightAsync();
+        await StorageFaults.InstallAsync(fixture.Database);
+        var contractId = (string)(await CreateAsync(NewContract("ct-ended")))["contract_id"]!;
+        var outTradeNo = $"{contractId}-1-1";
+        // The first attempt is recorded, but its order cannot be stored (a storage outage): it stays open without an order.
+        await StorageFaults.FailWritesAsync(fixture.Database, outTradeNo, "insert");
+        var contract = fixture.Grains.GetGrain<ISignGrain>(contractId);
+        var key = fixture.Grains.GetGrain<IMerchantOrderKeyGrain>(MerchantOrderKey.For(PaymentFixture.HmacAppId, outTradeNo));
+        try
+        {
+            fixture.Simulator.Contracts.Sign(contractId);
+            await WaitForAsync(contractId, c => c["deductions"]!.AsArray().Count == 1, "the first attempt was recorded");
+            await Eventually.HoldsAsync(key.GetOrderIdAsync, id => id is not null, "the attempt's order id was fixed");
+            await Task.Delay(1000); // a few more tries to store the order, all refused
+
+            var ended = await contract.TerminateAsync("customer cancelled");
+            Assert.Equal(ContractStatus.Terminated, ended.Contract!.Status);
+        }
+        finally
+        {
+            await StorageFaults.HealWritesAsync(fixture.Database, outTradeNo);
+        }
+
+        var settled = await WaitForAsync(contractId, c => (string?)c["deductions"]![0]!["status"] != "pending", "the open attempt was settled");
+        var deduction = Assert.Single(settled["deductions"]!.AsArray())!;
+        Assert.Equal("failed", (string?)deduction["status"]);
+        Assert.Null(deduction["order_id"]);
+        Assert.Equal("CONTRACT_ENDED", await fixture.Database.ScalarAsync<string>(
+            "SELECT JSON_VALUE(CONVERT(PayloadBinary USING utf8mb4), '$.deductions[0].failure.code') FROM paygw_projected_state WHERE GrainTypeString = 'contract' AND JSON_VALUE(CONVERT(PayloadBinary USING utf8mb4), '$.contract_id') = @c",
+            ("@c", contractId)));
+        Assert.Equal("terminated", (string?)settled["status"]);
+        var orderId = await key.GetOrderIdAsync();
+        Assert.DoesNotContain(fixture.Simulator.Records, r => r.Kind == RecordKind.Deduct && r.OutTradeNo == orderId);
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_order WHERE order_id = @o", ("@o", orderId!)));
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>("SELECT next_check_at IS NULL FROM paygw_contract WHERE contract_id = @c", ("@c", contractId)));
+    }
+
+    [Fact]
     public async Task RepeatedCreate_ReturnsTheSameContractAndADifferentBodyIsAConflict()
     {
         var number = "ct-rep-" + Guid.NewGuid().ToString("N");
@@ -271,6 +355,29 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
         Assert.Equal(ids[0], (string?)byNumber["contract_id"]);
         await ProblemAssert.IsProblemAsync(different, 409, ErrorCodes.OutContractNoConflict, "same number, other amount");
         Assert.Equal(1, await fixture.Database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_contract WHERE out_contract_no = @n", ("@n", number)));
+    }
+
+    [Fact]
+    public async Task RetryAfterMidnightOfAnAcceptedRequest_GetsTheContractItCreated()
+    {
+        // The request was accepted yesterday (Beijing time) with yesterday as its first date: made through the key grain,
+        // which trusts the validated shape, exactly as the API made it then.
+        var number = "ct-late-" + Guid.NewGuid().ToString("N");
+        var yesterday = BeijingToday.AddDays(-1);
+        var body = NewContract("ct-late", first: yesterday, outContractNo: number);
+        var command = new CreateContractCommand(PaymentFixture.HmacAppId, number, "mock", PayMethod.WEB, 2500, "CNY", ContractPeriodUnits.Day, 30,
+            yesterday, null, "member 1024", "Monthly membership", new Uri(fixture.Webhooks.Url, "ct-late").ToString(), null, null,
+            3600, System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty);
+        var created = await fixture.Grains.GetGrain<IMerchantContractKeyGrain>(MerchantContractKey.For(PaymentFixture.HmacAppId, number)).CreateContractAsync(command);
+        Assert.NotNull(created.Contract);
+
+        var retried = await CreateAsync(body);
+        var different = await _merchant.PostJsonAsync("/v1/contracts", NewContract("ct-late", first: yesterday, amount: 999, outContractNo: number));
+        var unknown = await _merchant.PostJsonAsync("/v1/contracts", NewContract("ct-late", first: yesterday));
+
+        Assert.Equal(created.Contract.ContractId, (string?)retried["contract_id"]);
+        await ProblemAssert.IsProblemAsync(different, 400, ErrorCodes.ValidationFailed, "a different request is judged as new: its date has passed");
+        await ProblemAssert.IsProblemAsync(unknown, 400, ErrorCodes.ValidationFailed, "no earlier request: the date has passed");
     }
 
     [Fact]

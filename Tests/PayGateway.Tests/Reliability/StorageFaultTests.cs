@@ -8,37 +8,20 @@ namespace PayGateway.Tests.Reliability;
 /// <summary>
 /// Scenarios 4 and 6 on the real MariaDB providers: an order write that fails before it commits, and a write
 /// whose ETag (row version) was changed behind the grain. Faults are injected in this fixture's own database
-/// only (a BEFORE trigger that raises for chosen orders), so nothing else on the server is affected.
+/// only (<see cref="StorageFaults"/>: a BEFORE trigger that raises for chosen orders), so nothing else on the server is affected.
 /// The invariant checker runs after each scenario.
 /// </summary>
 public sealed class StorageFaultTests(PaymentFixture fixture) : IClassFixture<PaymentFixture>, IAsyncLifetime
 {
     private readonly MerchantClient _merchant = fixture.HmacMerchant();
 
-    public async Task InitializeAsync()
-    {
-        await fixture.Database.ExecuteAsync(
-            "CREATE TABLE IF NOT EXISTS test_fault (out_trade_no VARCHAR(64) NOT NULL, operation VARCHAR(8) NOT NULL, PRIMARY KEY (out_trade_no, operation))");
-        foreach (var (operation, timing) in new[] { ("insert", "INSERT"), ("update", "UPDATE") })
-        {
-            await fixture.Database.ExecuteAsync($"""
-                CREATE OR REPLACE TRIGGER test_fault_before_{operation} BEFORE {timing} ON paygw_projected_state FOR EACH ROW
-                BEGIN
-                    IF NEW.GrainTypeString = 'order' AND EXISTS (SELECT 1 FROM test_fault
-                        WHERE operation = '{operation}' AND out_trade_no = JSON_VALUE(CONVERT(NEW.PayloadBinary USING utf8mb4), '$.out_trade_no')) THEN
-                        SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected storage fault';
-                    END IF;
-                END
-                """);
-        }
-    }
+    public Task InitializeAsync() => StorageFaults.InstallAsync(fixture.Database);
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private Task FailWrites(string outTradeNo, string operation) =>
-        fixture.Database.ExecuteAsync("INSERT IGNORE INTO test_fault VALUES (@o, @op)", ("@o", outTradeNo), ("@op", operation));
+    private Task FailWrites(string outTradeNo, string operation) => StorageFaults.FailWritesAsync(fixture.Database, outTradeNo, operation);
 
-    private Task HealWrites(string outTradeNo) => fixture.Database.ExecuteAsync("DELETE FROM test_fault WHERE out_trade_no = @o", ("@o", outTradeNo));
+    private Task HealWrites(string outTradeNo) => StorageFaults.HealWritesAsync(fixture.Database, outTradeNo);
 
     private static object Order(string outTradeNo, long amount) => PaymentFixture.NewOrder(outTradeNo, amount);
 
