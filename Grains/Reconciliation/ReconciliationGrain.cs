@@ -47,6 +47,7 @@ public sealed class ReconciliationGrain(
             var status = statement.Availability == StatementAvailability.NotReady ? ReconciliationRunStatus.NotReady : ReconciliationRunStatus.Unavailable;
             var empty = new ReconciliationReport(channel, accountId, billDate, status, ranAt, 0, 0, [], [], [], statement.ErrorCode, statement.ErrorMessage);
             await store.SaveAsync(empty, CancellationToken.None);
+            // This run's status and error next to what the last completed run of the day found (the store keeps it).
             return ReconciliationResult.Ok(await store.GetAsync(channel, accountId, billDate, CancellationToken.None) ?? empty);
         }
 

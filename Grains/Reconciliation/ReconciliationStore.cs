@@ -52,21 +52,31 @@ public sealed class ReconciliationStore(string connectionString)
     /// Stores the report: the run row, every item found (new or again), and resolves the open items of earlier runs
     /// of the same day that this run no longer found. One transaction, so a report is never half stored.
     /// </summary>
+    /// <remarks>
+    /// The run row's status, time, error and run count are the last run's; its summary (statement lines, matched, open
+    /// items, totals) is the last <i>completed</i> run's. A run that read no statement concludes nothing, so it must
+    /// not wipe what the last comparison found either: it writes its summary only when it creates the row (zeros).
+    /// </remarks>
     public async Task SaveAsync(ReconciliationReport report, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ranAt = report.RanAt.UtcDateTime;
         var openItems = report.Items.Count(i => i.Action == ReconciliationActions.Reported);
+        var summary = report.Status == ReconciliationRunStatus.Completed
+            ? """
+              ,
+                  statement_lines = VALUES(statement_lines), matched = VALUES(matched), open_items = VALUES(open_items),
+                  channel_totals = VALUES(channel_totals), gateway_totals = VALUES(gateway_totals)
+              """
+            : "";
         await using (var run = new MySqlCommand(
-            """
+            $"""
             INSERT INTO paygw_recon_run (channel, account_id, bill_date, status, ran_at, runs, statement_lines, matched, open_items,
                                          channel_totals, gateway_totals, error_code, error_message)
             VALUES (@channel, @account, @date, @status, @ranAt, 1, @lines, @matched, @open, @channelTotals, @gatewayTotals, @errorCode, @errorMessage)
             ON DUPLICATE KEY UPDATE status = VALUES(status), ran_at = VALUES(ran_at), runs = runs + 1,
-                statement_lines = VALUES(statement_lines), matched = VALUES(matched), open_items = VALUES(open_items),
-                channel_totals = VALUES(channel_totals), gateway_totals = VALUES(gateway_totals),
-                error_code = VALUES(error_code), error_message = VALUES(error_message)
+                error_code = VALUES(error_code), error_message = VALUES(error_message){summary}
             """, connection, transaction))
         {
             Key(run, report);

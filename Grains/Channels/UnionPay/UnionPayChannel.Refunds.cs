@@ -100,7 +100,7 @@ public sealed partial class UnionPayChannel : IRefundChannel
                 }
 
                 // The gateway compares amount and currency with the refund before following it.
-                return new ChannelRefundResult(ChannelFundsState.Succeeded, queryId, amount, Currency);
+                return new ChannelRefundResult(ChannelFundsState.Succeeded, queryId, amount, Currency, ChannelTimeOf(answer));
             case ChannelTradeState.Pending:
                 return new ChannelRefundResult(ChannelFundsState.Pending, queryId, ErrorCode: origRespCode, ErrorMessage: answer.GetValueOrDefault(UnionPayFields.OrigRespMsg));
             case ChannelTradeState.Failed:
@@ -111,7 +111,7 @@ public sealed partial class UnionPayChannel : IRefundChannel
     }
 
     /// <summary>A verified refund notification (txnType 04) as the gateway's refund callback.</summary>
-    private static ChannelCallbackParseResult RefundNotification(IReadOnlyDictionary<string, string> fields, string merId)
+    private ChannelCallbackParseResult RefundNotification(IReadOnlyDictionary<string, string> fields, string merId)
     {
         if (!fields.TryGetValue(UnionPayFields.OrderId, out var refundId) || !RefundId.TryParse(refundId, out var orderId)
             || !UnionPayFormats.TryParseTxnAmt(fields.GetValueOrDefault(UnionPayFields.TxnAmt), out var amount))
@@ -140,7 +140,7 @@ public sealed partial class UnionPayChannel : IRefundChannel
             amount,
             Currency,
             merId,
-            null,
+            state == ChannelFundsState.Succeeded ? ChannelTimeOf(fields) : null,
             queryId is null ? null : $"{queryId}:{respCode}",
             state == ChannelFundsState.Succeeded ? null : respCode));
     }

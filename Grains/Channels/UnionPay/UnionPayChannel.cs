@@ -177,7 +177,8 @@ public sealed partial class UnionPayChannel : IPaymentChannel
                     return ChannelQueryResult.Unknown("UnionPay reported the order paid without a readable txnAmt/currencyCode.");
                 }
 
-                return new ChannelQueryResult(state, answer.GetValueOrDefault(UnionPayFields.QueryId), amount, currency, null,
+                return new ChannelQueryResult(state, answer.GetValueOrDefault(UnionPayFields.QueryId), amount, currency,
+                    state is ChannelTradeState.Succeeded ? ChannelTimeOf(answer) : null,
                     state is ChannelTradeState.Succeeded ? null : origRespCode, state is ChannelTradeState.Succeeded ? null : answer.GetValueOrDefault(UnionPayFields.OrigRespMsg));
             case UnionPayRespCodes.NotFound:
                 return new ChannelQueryResult(ChannelTradeState.NotFound, ErrorCode: respCode, ErrorMessage: respMsg);
@@ -275,7 +276,7 @@ public sealed partial class UnionPayChannel : IPaymentChannel
             amount,
             currency,
             merId,
-            null,
+            state is ChannelTradeState.Succeeded ? ChannelTimeOf(fields) : null,
             // UnionPay has no notification id; its retries repeat the same queryId and respCode.
             queryId is null ? null : $"{queryId}:{respCode}"));
     }
@@ -405,6 +406,19 @@ public sealed partial class UnionPayChannel : IPaymentChannel
 
         LogResult(path, account.AccountId, answer.GetValueOrDefault(UnionPayFields.RespCode), answer.GetValueOrDefault(UnionPayFields.OrigRespCode));
         return new UnionPayCall(answer, null);
+    }
+
+    /// <summary>
+    /// UnionPay's own time of the transaction a verified answer or notification is about: <c>traceTime</c>
+    /// (MMddHHmmss, Beijing time), the 交易传输时间 the ZM file lists the transaction with, in the year nearest the
+    /// transaction's <c>txnTime</c> (or, without one, the clock). The gateway dates payments and refunds by it, so a
+    /// payment healed days later or notified after UnionPay's day cut falls on the statement day that lists it. Null
+    /// when UnionPay sent none: the gateway then has nothing better than its own clock.
+    /// </summary>
+    private DateTimeOffset? ChannelTimeOf(IReadOnlyDictionary<string, string> fields)
+    {
+        var near = UnionPayFormats.TryParseBeijingTime(fields.GetValueOrDefault(UnionPayFields.TxnTime), out var sent) ? sent.Value : _timeProvider.GetUtcNow();
+        return UnionPayFormats.TryParseYearlessBeijingTime(fields.GetValueOrDefault(UnionPayFields.TraceTime), near, out var at) ? at : null;
     }
 
     private static DateTimeOffset PayTimeout(ChannelAccount account, DateTimeOffset issuedAt, DateTimeOffset expiresAt)

@@ -55,4 +55,32 @@ public static class UnionPayFormats
         instant = new DateTimeOffset(local, ChinaStandardTime.Offset);
         return true;
     }
+
+    /// <summary>
+    /// A Beijing time without a year, <c>MMddHHmmss</c> (a notification's or query answer's <c>traceTime</c>, a ZM
+    /// record's 交易传输时间): the one of the year before, of or after <paramref name="near"/>'s that puts it nearest to
+    /// <paramref name="near"/>. UnionPay writes these within days of the moment the caller knows (the transaction's
+    /// txnTime, the statement's settle date), so the nearest year is the right one, also across New Year.
+    /// </summary>
+    public static bool TryParseYearlessBeijingTime(string? text, DateTimeOffset near, [NotNullWhen(true)] out DateTimeOffset? instant)
+    {
+        instant = null;
+        if (text is not { Length: 10 } || !text.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        var year = near.ToOffset(ChinaStandardTime.Offset).Year;
+        foreach (var candidateYear in new[] { year, year - 1, year + 1 })
+        {
+            if (DateTime.TryParseExact(candidateYear.ToString("D4", CultureInfo.InvariantCulture) + text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
+                && new DateTimeOffset(local, ChinaStandardTime.Offset) is var candidate
+                && (instant is null || (candidate - near).Duration() < (instant.Value - near).Duration()))
+            {
+                instant = candidate;
+            }
+        }
+
+        return instant is not null;
+    }
 }

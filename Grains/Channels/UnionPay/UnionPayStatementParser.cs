@@ -185,7 +185,9 @@ public static class UnionPayStatementParser
             return (null, Unparseable, "商户订单号 or 查询流水号 is empty.");
         }
 
-        if (!TryTransmissionTime(fields[UnionPayZmLayout.TransmissionTime], settleDate, out var at))
+        // 交易传输时间 has no year: the one nearest the settle date (a record is transmitted within days of its clearing).
+        var settleDay = new DateTimeOffset(settleDate.ToDateTime(TimeOnly.MinValue), ChinaStandardTime.Offset);
+        if (!UnionPayFormats.TryParseYearlessBeijingTime(fields[UnionPayZmLayout.TransmissionTime], settleDay, out var at))
         {
             return (null, Unparseable, $"交易传输时间 '{fields[UnionPayZmLayout.TransmissionTime]}' is not MMDDhhmmss.");
         }
@@ -241,26 +243,5 @@ public static class UnionPayStatementParser
             default:
                 return false;
         }
-    }
-
-    /// <summary>
-    /// 交易传输时间 has no year: it is the one of the year before, of or after the settle date's that puts the time
-    /// nearest to it (a record is transmitted within days of its clearing, also across New Year).
-    /// </summary>
-    private static bool TryTransmissionTime(string text, DateOnly settleDate, [NotNullWhen(true)] out DateTimeOffset? at)
-    {
-        at = null;
-        var settled = new DateTimeOffset(settleDate.ToDateTime(TimeOnly.MinValue), ChinaStandardTime.Offset);
-        foreach (var year in new[] { settleDate.Year, settleDate.Year - 1, settleDate.Year + 1 })
-        {
-            if (DateTime.TryParseExact(year.ToString("D4", CultureInfo.InvariantCulture) + text, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
-                && new DateTimeOffset(local, ChinaStandardTime.Offset) is var candidate
-                && (at is null || (candidate - settled).Duration() < (at.Value - settled).Duration()))
-            {
-                at = candidate;
-            }
-        }
-
-        return at is not null;
     }
 }

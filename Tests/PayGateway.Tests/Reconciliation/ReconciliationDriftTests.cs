@@ -216,22 +216,41 @@ public sealed class ReconciliationDriftTests(ReconciliationFixture fixture) : IC
     }
 
     [Fact]
-    public async Task ChannelFailsToServeStatement_RunIsUnavailableAndConcludesNothing()
+    public async Task CompletedDayRerunWhileTheStatementFails_UnavailableWithTheCompletedSummaryKept()
     {
+        await PaidOrderAsync(1300);
         var day = BillDay(DateTimeOffset.UtcNow);
+        var completed = await RunAsync(day);
         fixture.Simulator.SetBehaviour(new SimulatorBehaviour { Fail = new SimulatorFailure("SYSTEM_ERROR", "try later", 500), Operations = [SimulatorOperation.Statement] });
+        JsonObject rerun;
         try
         {
-            var report = await RunAsync(day);
-
-            Assert.Equal("unavailable", (string?)report["status"]);
-            Assert.Equal(0, (int)report["statement_lines"]!);
-            Assert.Equal("CHANNEL_UNKNOWN", (string?)report["error_code"]);
+            rerun = await RunAsync(day);
         }
         finally
         {
             fixture.Simulator.ClearBehaviours();
         }
+        using var admin = fixture.OperatorClient();
+        var stored = await MerchantClient.JsonAsync(await admin.GetAsync($"/admin/v1/reconciliations/mock/{PaymentFixture.MockAccountId}/{day:yyyy-MM-dd}"));
+        var row = await fixture.Database.ScalarAsync<string>(
+            "SELECT CONCAT_WS('/', status, statement_lines, matched, open_items) FROM paygw_recon_run WHERE channel = 'mock' AND account_id = @a AND bill_date = @d",
+            ("@a", PaymentFixture.MockAccountId), ("@d", day.ToDateTime(TimeOnly.MinValue)));
+
+        Assert.Equal("completed", (string?)completed["status"]);
+        Assert.True((int)completed["statement_lines"]! > 0, completed.ToJsonString());
+        // The failed rerun says so (status, error, time) and concludes nothing: the last completed run's counts,
+        // totals and items stay, in the POST's answer, in the GET and in the stored row.
+        foreach (var report in new[] { rerun, stored })
+        {
+            Assert.Equal(("unavailable", "CHANNEL_UNKNOWN"), ((string?)report["status"], (string?)report["error_code"]));
+            Assert.True((DateTimeOffset)report["ran_at"]! > (DateTimeOffset)completed["ran_at"]!, report.ToJsonString());
+            foreach (var kept in new[] { "statement_lines", "matched", "open_items", "healed_items", "channel_totals", "gateway_totals", "items" })
+            {
+                Assert.Equal(completed[kept]!.ToJsonString(), report[kept]!.ToJsonString());
+            }
+        }
+        Assert.Equal($"unavailable/{completed["statement_lines"]}/{completed["matched"]}/{completed["open_items"]}", row);
     }
 
     [Fact]

@@ -190,6 +190,16 @@ public sealed partial class UnionPayChannelTests : IDisposable
     }
 
     [Fact]
+    public async Task ParseCallback_VectorNotificationReadLater_PaidAtIsUnionPaysTraceTimeNotTheClock()
+    {
+        // The clock stands on 2022-09-11, three days after UnionPay sent it.
+        var result = await ChannelAt(UnionPayVectors.Sept2022).ParseCallbackAsync(VectorAccount(), VectorCallback(), default);
+
+        // traceTime=0908132206, txnTime=20220908132206: Beijing time, the year from txnTime.
+        Assert.Equal(new DateTimeOffset(2022, 9, 8, 13, 22, 6, TimeSpan.FromHours(8)), result.Callback!.PaidAt);
+    }
+
+    [Fact]
     public async Task ParseCallback_VectorNotificationToday_RejectedBecauseUnionPaysCertExpired()
     {
         var result = await ChannelAt(DateTimeOffset.UtcNow).ParseCallbackAsync(VectorAccount(), VectorCallback(), default);

@@ -78,6 +78,43 @@ public sealed class UnionPayStatementSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PaidJustBeforeTheDayCut_NotificationAndNextMorningsQuery_DateItAsItsStatementLineDoes()
+    {
+        var paidAt = new DateTimeOffset(2026, 11, 26, 22, 59, 30, Beijing);
+        _time.SetUtcNow(paidAt);
+        var orderId = await PaidAsync(1234);
+        var notified = (await _h.Notifies.WaitForAsync(1)).Single().Result.Callback!;
+        // Healed by reconciliation (or a late supervision query) the next morning, in the next statement day.
+        _time.Advance(TimeSpan.FromHours(11));
+        var queried = await _h.Channel.QueryPaymentAsync(_h.Account, orderId, default);
+        var line = Assert.Single((await StatementAsync(Day)).Lines);
+
+        Assert.Equal((orderId, paidAt), (line.OrderId, line.OccurredAt));
+        Assert.Equal((ChannelTradeState.Succeeded, paidAt), (notified.State, notified.PaidAt));
+        Assert.Equal((ChannelTradeState.Succeeded, paidAt), (queried.State, queried.PaidAt));
+    }
+
+    [Fact]
+    public async Task RefundedJustBeforeTheDayCut_NotificationAndNextMorningsQuery_DateItAsItsStatementLineDoes()
+    {
+        var orderId = await PaidAsync(1234);
+        var queryId = (await _h.Channel.QueryPaymentAsync(_h.Account, orderId, default)).ChannelTradeNo;
+        var refundedAt = new DateTimeOffset(2026, 11, 26, 22, 59, 45, Beijing);
+        _time.SetUtcNow(refundedAt);
+        var refund = new ChannelRefundRequest(RefundId.For(orderId, 1), orderId, queryId, 600, 1234, "CNY", "退货", refundedAt);
+        Assert.Equal(ChannelFundsState.Pending, (await _h.Channel.RefundAsync(_h.Account, refund, default)).State);
+        var notified = (await _h.Notifies.WaitForAsync(2))[1].Result.Refund!;
+        _time.Advance(TimeSpan.FromHours(11));
+        var queried = await _h.Channel.QueryRefundAsync(_h.Account,
+            new ChannelRefundQuery(refund.RefundId, orderId, queryId, 600, "CNY", refund.RequestedAt), default);
+        var line = Assert.Single((await StatementAsync(Day)).Lines, l => l.Kind == StatementLineKind.Refund);
+
+        Assert.Equal((refund.RefundId, refundedAt), (line.RefundId, line.OccurredAt));
+        Assert.Equal((ChannelFundsState.Succeeded, refundedAt), (notified.State, notified.SucceededAt));
+        Assert.Equal((ChannelFundsState.Succeeded, refundedAt), (queried.State, queried.SucceededAt));
+    }
+
+    [Fact]
     public async Task NoBusiness_ReadyAndEmpty()
     {
         var statement = await StatementAsync(Day);
