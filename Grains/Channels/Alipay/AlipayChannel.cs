@@ -136,6 +136,11 @@ public sealed partial class AlipayChannel : IPaymentChannel
                 }
 
                 long? amount = AlipayFormats.TryParseYuan(Str(payload, "total_amount"), out var fen) ? fen : null;
+                if (state == ChannelTradeState.Succeeded && amount is null)
+                {
+                    // A payment is followed only once its amount is compared with the order's.
+                    return ChannelQueryResult.Unknown("Alipay reported the trade paid without a readable total_amount.");
+                }
                 AlipayFormats.TryParseBeijingTime(Str(payload, "send_pay_date"), out var paidAt);
                 return new ChannelQueryResult(state, Str(payload, "trade_no"), amount, Currency, state == ChannelTradeState.Succeeded ? paidAt : null);
             case "40004" when call.SubCode == "ACQ.TRADE_NOT_EXIST":

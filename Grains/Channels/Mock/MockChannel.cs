@@ -79,6 +79,11 @@ public sealed partial class MockChannel(IHttpClientFactory httpClientFactory, Ti
         {
             return ChannelQueryResult.Unknown("The answer does not describe the requested payment.");
         }
+        if (state == ChannelTradeState.Succeeded && (payment.Amount is null || payment.Currency is null))
+        {
+            // A payment is followed only once its amount and currency are compared with the order's.
+            return ChannelQueryResult.Unknown("The channel reported the payment succeeded without its amount and currency.");
+        }
         return state == ChannelTradeState.NotFound
             ? new ChannelQueryResult(ChannelTradeState.NotFound)
             : new ChannelQueryResult(state.Value, payment.TradeNo, payment.Amount, payment.Currency, payment.PaidAt);

@@ -162,6 +162,11 @@ public sealed partial class WeChatPayChannel : IPaymentChannel, IRefundChannel, 
             }
 
             var state = WeChatPayTradeStates.ToChannelState(transaction.TradeState);
+            if (state == ChannelTradeState.Succeeded && transaction.Amount is null)
+            {
+                // A payment is followed only once its amount and currency are compared with the order's.
+                return ChannelQueryResult.Unknown("WeChat Pay reported the order paid without a readable amount.");
+            }
             // WeChat's own state and text only explain the outcomes a person may need to look into.
             var explain = state is ChannelTradeState.Failed or ChannelTradeState.Unknown;
             return new ChannelQueryResult(

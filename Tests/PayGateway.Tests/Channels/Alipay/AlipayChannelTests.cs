@@ -346,6 +346,22 @@ public partial class AlipayChannelTests
     }
 
     [Theory]
+    [InlineData("")]
+    [InlineData(",\"total_amount\":12.34")]
+    [InlineData(",\"total_amount\":\"12.345\"")]
+    [InlineData(",\"total_amount\":\"-12.34\"")]
+    public async Task Query_PaidWithoutAReadableAmount_IsUnknownNotSucceeded(string totalAmount)
+    {
+        // Correctly signed, but what was paid cannot be compared with the order: nothing may follow it.
+        _alipay.Respond = _ => FakeAlipay.Signed("alipay.trade.query", $"{{\"code\":\"10000\",\"msg\":\"Success\",\"trade_no\":\"2024010122001\",\"out_trade_no\":\"{OrderId}\",\"trade_status\":\"TRADE_SUCCESS\"{totalAmount}}}");
+
+        var result = await Channel().QueryPaymentAsync(Account(), OrderId, CancellationToken.None);
+
+        Assert.Equal(ChannelTradeState.Unknown, result.State);
+        Assert.Null(result.Amount);
+    }
+
+    [Theory]
     [InlineData(",\"out_trade_no\":\"ord_20240101_0002\"")]
     [InlineData(",\"out_trade_no\":\"ORD_20240101_0001\"")]
     [InlineData("")]

@@ -268,6 +268,20 @@ public sealed class WeChatPayChannelTests : IDisposable
     }
 
     [Fact]
+    public async Task Query_SuccessWithoutAnAmount_IsUnknownNotSucceeded()
+    {
+        var withoutAmount = Transaction("P202611260001", "SUCCESS").Replace(
+            ",\"amount\":{\"total\":100,\"payer_total\":100,\"currency\":\"CNY\",\"payer_currency\":\"CNY\"}", "", StringComparison.Ordinal);
+        Assert.DoesNotContain("amount", withoutAmount);
+        _server.Respond = (_, _) => (HttpStatusCode.OK, withoutAmount);
+
+        var result = await _channel.QueryPaymentAsync(_account, "P202611260001", CancellationToken.None);
+
+        Assert.Equal(ChannelTradeState.Unknown, result.State);
+        Assert.Null(result.Amount);
+    }
+
+    [Fact]
     public async Task Query_Success_CarriesAmountTradeNoAndTime()
     {
         _server.Respond = (_, _) => (HttpStatusCode.OK, Transaction("P202611260001", "SUCCESS"));
