@@ -15,6 +15,6 @@ public static class ReviewKinds
     /// <summary>A refund answer or notice the gateway does not accept.</summary>
     public const string Refund = "refund";
 
-    /// <summary>A recurring contract's notice the gateway cannot follow (signed after it closed).</summary>
+    /// <summary>A recurring contract the gateway cannot follow (signed after it closed; the channel refused to move its deduction plan).</summary>
     public const string Contract = "contract";
 }

@@ -110,6 +110,27 @@ public sealed record ChannelDeductionRequest(
     string? UserIp,
     DateTimeOffset RequestedAt);
 
+/// <summary>What a channel said about moving a contract's planned deduction date.</summary>
+public enum ChannelPlanState
+{
+    /// <summary>The channel's plan is now on the requested date (moved now, or found there already).</summary>
+    Moved,
+    /// <summary>The contract has no plan at the channel (Alipay 商家扣款, WeChat Pay papay, mock): deductions are not tied to a date.</summary>
+    NoPlan,
+    /// <summary>The channel definitively refused the move, and its plan is not on the requested date.</summary>
+    Refused,
+    /// <summary>Timeout, transport error, unverifiable answer: the plan may or may not have moved; ask again later.</summary>
+    Unknown,
+}
+
+/// <summary>The answer to <see cref="IContractChannel.MoveDeductionPlanAsync"/>.</summary>
+public sealed record ChannelPlanResult(ChannelPlanState State, string? ErrorCode = null, string? ErrorMessage = null)
+{
+    public static ChannelPlanResult NoPlan { get; } = new(ChannelPlanState.NoPlan);
+
+    public static ChannelPlanResult Unknown(string reason) => new(ChannelPlanState.Unknown, "CHANNEL_UNKNOWN", reason);
+}
+
 /// <summary>
 /// Channels that can sign recurring-payment contracts and charge under them implement this next to
 /// <see cref="IPaymentChannel"/>. Same contract: never throw for a channel-side outcome; Failed, NotFound and
@@ -144,4 +165,12 @@ public interface IContractChannel
 
     /// <summary>Asks the channel for the current truth about a deduction (some channels query deductions by a different API than payments).</summary>
     Task<ChannelQueryResult> QueryDeductionAsync(ChannelAccount account, ChannelDeductionRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Moves the channel's planned date of the contract's next deduction to <paramref name="date"/> (a Beijing date),
+    /// for channels that refuse a deduction off their plan (Alipay 周期扣款). The gateway calls it when it gave up or
+    /// skipped a period, which such a plan never does by itself. Safe to repeat: a plan already on the date is
+    /// <see cref="ChannelPlanState.Moved"/>. <see cref="ChannelPlanState.NoPlan"/> when the contract has no plan.
+    /// </summary>
+    Task<ChannelPlanResult> MoveDeductionPlanAsync(ChannelAccount account, ChannelContractRef contract, DateOnly date, CancellationToken cancellationToken);
 }

@@ -28,6 +28,28 @@ public static class ContractSchedule
     /// <summary>True when the contract may make no more deductions (its maximum reached).</summary>
     public static bool Exhausted(SignState s) => s.MaxDeductions is { } max && s.DeductionsSucceeded >= max;
 
+    /// <summary>
+    /// The period whose date the channel's deduction plan is on, as far as the gateway knows: a 周期扣款 plan starts on
+    /// the first date, advances one period after each success (never after a failure) and moves only when the gateway
+    /// moves it. For channels without a plan it is what the plan would be.
+    /// </summary>
+    public static int ChannelPlanPeriod(SignState s)
+    {
+        var afterSuccess = s.Deductions.Where(d => d.Status == StoredDeduction.Succeeded).Select(d => d.Period + 1).DefaultIfEmpty(1).Max();
+        return s.PlanMove is { Status: StoredPlanMove.Moved } moved ? Math.Max(afterSuccess, moved.Period) : afterSuccess;
+    }
+
+    /// <summary>
+    /// Whether the channel's plan must move to <paramref name="period"/>'s date before it is charged: the plan is behind
+    /// (a period was given up or skipped), the channel has one, and it did not already refuse this move.
+    /// </summary>
+    public static bool PlanMoveNeeded(SignState s, int period) => s.PlanMove switch
+    {
+        { Status: StoredPlanMove.NoPlan } => false,
+        { Status: StoredPlanMove.Refused } refused when refused.Period >= period => false,
+        _ => ChannelPlanPeriod(s) < period,
+    };
+
     /// <summary>The date of the next deduction, for views: null once the contract is final or exhausted.</summary>
     public static DateOnly? NextDeductionDate(SignState s) =>
         s.StatusValue.IsFinal() || Exhausted(s) ? null : DueDate(s, s.NextPeriod);

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using PayGateway.Callbacks;
+using PayGateway.Channels;
 using PayGateway.Orders;
 
 namespace PayGateway.Recurring;
@@ -35,6 +37,7 @@ public sealed partial class SignGrain
         var now = clock.GetUtcNow();
         var options = recurring.Value;
         // A period whose date has passed cannot be charged any more (channels refuse deductions outside their window).
+        // Alipay 周期扣款 keeps its plan on the period given up here: it is moved below, before the next deduction.
         var period = s.NextPeriod;
         var today = ContractSchedule.BeijingDate(now);
         while (ContractSchedule.DueDate(s, period) < today)
@@ -48,9 +51,19 @@ public sealed partial class SignGrain
         }
         var dueAt = ContractSchedule.DueAt(s, period, options);
         var attempt = s.Deductions.Count(d => d.Period == period) + 1;
+        var nextPeriod = attempt > options.AttemptsPerPeriod ? period + 1 : period;
+        if (ContractSchedule.PlanMoveNeeded(s, nextPeriod))
+        {
+            // The channel's plan is on a period given up or skipped, and it would refuse every later deduction: move it
+            // first (as early as possible, so an unknown answer has time to be settled before the date).
+            if (!await MovePlanAsync(nextPeriod))
+            {
+                return;
+            }
+            s = state.State;
+        }
         if (now < dueAt || attempt > options.AttemptsPerPeriod)
         {
-            var nextPeriod = attempt > options.AttemptsPerPeriod ? period + 1 : period;
             await MoveAsync(ContractStatus.Active, c => c with
             {
                 NextPeriod = nextPeriod,
@@ -155,16 +168,62 @@ public sealed partial class SignGrain
                 DeductionsSucceeded = c.DeductionsSucceeded + (succeeded ? 1 : 0),
             };
             var nextPeriod = succeeded || deduction.Attempt >= options.AttemptsPerPeriod ? deduction.Period + 1 : deduction.Period;
+            // A period given up leaves a channel plan (Alipay 周期扣款) behind: the next action moves it at once (RenewAsync).
             long? nextAction = ended.StatusValue != ContractStatus.Active || ContractSchedule.Exhausted(ended)
                 ? null
                 : nextPeriod == deduction.Period
                     ? NowMs + (long)options.RetryDelay.TotalMilliseconds
-                    : ContractSchedule.DueAt(ended, nextPeriod, options).ToUnixTimeMilliseconds();
+                    : ContractSchedule.PlanMoveNeeded(ended, nextPeriod)
+                        ? NowMs
+                        : ContractSchedule.DueAt(ended, nextPeriod, options).ToUnixTimeMilliseconds();
             return ended with { NextPeriod = nextPeriod, NextActionAtMs = nextAction };
         });
         if (!succeeded)
         {
             logger.LogWarning("Contract {ContractId}: deduction {OutTradeNo} failed: {Code}", state.State.ContractId, deduction.OutTradeNo, failure?.Code);
+        }
+    }
+
+    /// <summary>
+    /// Moves the channel's deduction plan to <paramref name="period"/>'s date. The move and the schedule are recorded
+    /// first, in one write, then the channel is asked. Returns true when the deduction may go ahead: moved, no plan at
+    /// the channel, or refused (the deduction is still made: the channel's answer to it is the truth, and an operator
+    /// has a review item). False when the answer is unknown: the next action asks again, never assuming either way.
+    /// </summary>
+    private async Task<bool> MovePlanAsync(int period)
+    {
+        var s = state.State;
+        var date = ContractSchedule.DueDate(s, period);
+        var attempts = s.PlanMove is { Status: StoredPlanMove.Pending } earlier && earlier.Period == period ? earlier.Attempts : 0;
+        var move = new StoredPlanMove { Period = period, Date = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Attempts = attempts };
+        var delays = supervision.Value.CheckDelays;
+        var retryAt = NowMs + (long)delays[Math.Min(attempts, delays.Count - 1)].TotalMilliseconds;
+        await MoveAsync(ContractStatus.Active, c => c with { NextPeriod = period, PlanMove = move, NextActionAtMs = retryAt });
+
+        var result = await CallChannelAsync(
+            (contracts, account, ct) => contracts.MoveDeductionPlanAsync(account, Ref(), date, ct), ChannelPlanResult.Unknown, ChannelPlanResult.NoPlan);
+        switch (result.State)
+        {
+            case ChannelPlanState.Moved:
+                await MoveAsync(ContractStatus.Active, c => c with { PlanMove = move with { Status = StoredPlanMove.Moved } });
+                return true;
+            case ChannelPlanState.NoPlan:
+                await MoveAsync(ContractStatus.Active, c => c with { PlanMove = move with { Status = StoredPlanMove.NoPlan } });
+                return true;
+            case ChannelPlanState.Refused:
+                var failure = new StoredError(result.ErrorCode ?? ErrorCodes.ChannelRejected, result.ErrorMessage ?? "The channel refused to move its deduction plan.");
+                await MoveAsync(ContractStatus.Active, c => c with { PlanMove = move with { Status = StoredPlanMove.Refused, Failure = failure } });
+                // Logged after the write: a crash in between asks the channel again, which refuses again and files it then.
+                await review.RecordAsync(ReviewKinds.Contract, s.Channel, s.AccountId, s.ContractId, "DEDUCTION_PLAN_NOT_MOVED",
+                    $"The channel refused to move the contract's deduction plan to period {period} ({move.Date}): {failure.Code} {failure.Message}. " +
+                    "Its deductions will be refused until the plan is moved or the contract is ended.", null);
+                return true;
+            default:
+                logger.LogWarning("Contract {ContractId}: moving the channel's deduction plan to {Date} has no certain answer ({Code}); asking again later",
+                    s.ContractId, move.Date, result.ErrorCode);
+                var next = NowMs + (long)delays[Math.Min(attempts + 1, delays.Count - 1)].TotalMilliseconds;
+                await MoveAsync(ContractStatus.Active, c => c with { PlanMove = move with { Attempts = attempts + 1 }, NextActionAtMs = next });
+                return false;
         }
     }
 

@@ -53,6 +53,12 @@ public sealed record SignState
     [JsonPropertyName("deductions")] public ImmutableList<StoredDeduction> Deductions { get; init; } = [];
 
     /// <summary>
+    /// The last move of the channel's deduction plan the gateway asked for (Alipay 周期扣款 keeps the date of the next
+    /// deduction and refuses any other; see <see cref="ContractSchedule.ChannelPlanPeriod"/>); null while none was needed.
+    /// </summary>
+    [JsonPropertyName("plan_move")] public StoredPlanMove? PlanMove { get; init; }
+
+    /// <summary>
     /// Set while a closed contract still has an agreement in force at the channel (the payer signed after the gateway
     /// gave up on it) and the channel has not yet confirmed its termination: the next action tries again.
     /// </summary>
@@ -97,4 +103,28 @@ public sealed record StoredChannelTermination
     [JsonPropertyName("channel_contract_no")] public string? ChannelContractNo { get; init; }
     /// <summary>Terminations tried without the channel's confirmation (picks the next delay).</summary>
     [JsonPropertyName("attempts")] public int Attempts { get; init; }
+}
+
+/// <summary>
+/// A move of the channel's planned deduction date to a period's date, recorded before the channel is asked
+/// (<see cref="Pending"/>) and kept with the channel's answer.
+/// </summary>
+public sealed record StoredPlanMove
+{
+    public const string Pending = "pending";
+    /// <summary>The channel's plan is on the period's date.</summary>
+    public const string Moved = "moved";
+    /// <summary>The channel refused, and its plan is elsewhere: an operator has a review item.</summary>
+    public const string Refused = "refused";
+    /// <summary>The contract has no plan at the channel: no move is ever needed.</summary>
+    public const string NoPlan = "no_plan";
+
+    /// <summary>The period whose date the plan moves to.</summary>
+    [JsonPropertyName("period")] public int Period { get; init; }
+    /// <summary>yyyy-MM-dd, a Beijing-time date: the period's date.</summary>
+    [JsonPropertyName("date")] public string Date { get; init; } = "";
+    [JsonPropertyName("status")] public string Status { get; init; } = Pending;
+    /// <summary>Calls made for this move without a certain answer (picks the next delay).</summary>
+    [JsonPropertyName("attempts")] public int Attempts { get; init; }
+    [JsonPropertyName("failure")] public StoredError? Failure { get; init; }
 }

@@ -77,6 +77,9 @@ public sealed class SimulatorHost : IAsyncDisposable
     /// <summary>Registers (or replaces) an Alipay merchant app and the public key its requests are verified with.</summary>
     public void AddAlipayApp(string appId, string appPublicKey) => _alipay.AddApp(appId, appPublicKey);
 
+    /// <summary>An Alipay agreement as the simulator holds it (its plan, its deductions), by app and external_agreement_no.</summary>
+    public AlipayAgreement? FindAlipayAgreement(string appId, string externalAgreementNo) => _alipay.FindAgreement(appId, externalAgreementNo);
+
     /// <summary>
     /// Pays an <c>alipay.trade.app.pay</c> order string as the payer's Alipay app would: verified like a gateway call,
     /// trade created, charged, notify sent in the background.

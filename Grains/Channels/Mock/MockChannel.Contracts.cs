@@ -103,6 +103,10 @@ public sealed partial class MockChannel : IContractChannel
     public Task<ChannelQueryResult> QueryDeductionAsync(ChannelAccount account, ChannelDeductionRequest request, CancellationToken cancellationToken) =>
         QueryPaymentAsync(account, request.OrderId, cancellationToken);
 
+    /// <summary>The mock channel charges a contract on any day: it keeps no plan to move.</summary>
+    public Task<ChannelPlanResult> MoveDeductionPlanAsync(ChannelAccount account, ChannelContractRef contract, DateOnly date, CancellationToken cancellationToken) =>
+        Task.FromResult(ChannelPlanResult.NoPlan);
+
     // Query and terminate answer the same contract object; CONTRACT_NOT_FOUND is the channel's verified "no such contract".
     private async Task<ChannelContractResult> ContractCallAsync(
         ChannelAccount account, HttpMethod method, string path, byte[]? body, string contractId, CancellationToken cancellationToken)

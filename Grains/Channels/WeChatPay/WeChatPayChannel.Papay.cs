@@ -28,6 +28,10 @@ public sealed partial class WeChatPayChannel : IContractChannel
     public Task<ChannelQueryResult> QueryDeductionAsync(ChannelAccount account, ChannelDeductionRequest request, CancellationToken cancellationToken) =>
         _papayDeductions.QueryAsync(WeChatPayPapayMerchant.From(account), request, cancellationToken);
 
+    /// <summary>Papay deductions are not tied to a planned date (the contract template's period only limits how often).</summary>
+    public Task<ChannelPlanResult> MoveDeductionPlanAsync(ChannelAccount account, ChannelContractRef contract, DateOnly date, CancellationToken cancellationToken) =>
+        Task.FromResult(ChannelPlanResult.NoPlan);
+
     /// <summary>v2 notifies (papay) are acknowledged in XML, v3 notifications in JSON as before.</summary>
     public ChannelCallbackReply ReplyToCallback(bool accepted, ChannelCallbackRequest request) =>
         WeChatPayV2Notifications.IsV2(request)

@@ -11,6 +11,8 @@ public static class AlipayAgreementKinds
     public const string Query = "agreement_query";
     /// <summary>alipay.user.agreement.unsign.</summary>
     public const string Unsign = "agreement_unsign";
+    /// <summary>alipay.user.agreement.executionplan.modify (OutTradeNo: external_agreement_no; Result: the sub code, or the new date).</summary>
+    public const string PlanModify = "agreement_plan_modify";
     /// <summary>The payer signed: the agreement became NORMAL. Exactly one per agreement.</summary>
     public const string Signed = "agreement_signed";
     /// <summary>The agreement ended (payer or merchant). Exactly one per agreement.</summary>

@@ -9,6 +9,9 @@ internal enum AgreementStartOutcome { Created, Existing, Conflict }
 /// <summary>What the payer's sign (or an unsign) did.</summary>
 internal enum AgreementChangeOutcome { Changed, AlreadyDone, NotAllowed, NotFound }
 
+/// <summary>Why a move of a 周期扣款 plan is refused; null in <see cref="AlipayAgreementStore.MovePlan"/> when it moved.</summary>
+internal enum PlanMoveRefusal { AgreementNotFound, AgreementNotNormal, NotCycle, NotLater, DayNotAllowed }
+
 /// <summary>Why a deduction under an agreement is refused; null in <see cref="AlipayAgreementStore.Deduct"/> when it is allowed.</summary>
 internal enum DeductionRefusal { AgreementNotFound, AgreementNotNormal, ProductMismatch, SingleAmountExceeded, TotalTimesExceeded, OutsideWindow }
 
@@ -149,6 +152,41 @@ internal sealed class AlipayAgreementStore(TimeProvider time) : IResettableState
                     NextDeductDate = a.PeriodRule is { } r ? r.Next(a.NextDeductDate!.Value) : null,
                 });
             }
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// executionplan.modify: moves a 周期扣款 plan to <paramref name="date"/>, only later than the current plan, and for
+    /// MONTH agreements never onto the 29th–31st (channel-protocols-2.md §2.1). Later deductions advance from there.
+    /// </summary>
+    public PlanMoveRefusal? MovePlan(string appId, string agreementNo, DateOnly date, out AlipayAgreement? moved)
+    {
+        lock (_lock)
+        {
+            moved = null;
+            if (!_byNumber.TryGetValue(agreementNo, out var a) || a.AppId != appId)
+            {
+                return PlanMoveRefusal.AgreementNotFound;
+            }
+            if (a.Status != AlipayAgreementStatus.Normal)
+            {
+                return PlanMoveRefusal.AgreementNotNormal;
+            }
+            if (a.PeriodRule is not { } rule)
+            {
+                return PlanMoveRefusal.NotCycle;
+            }
+            if (date <= a.NextDeductDate!.Value)
+            {
+                return PlanMoveRefusal.NotLater;
+            }
+            if (rule.PeriodType == "MONTH" && date.Day > 28)
+            {
+                return PlanMoveRefusal.DayNotAllowed;
+            }
+            moved = a with { NextDeductDate = date };
+            Put(moved);
             return null;
         }
     }

@@ -25,11 +25,12 @@ public static class AlipayMethod
     public const string AgreementPageSign = "alipay.user.agreement.page.sign";
     public const string AgreementQuery = "alipay.user.agreement.query";
     public const string AgreementUnsign = "alipay.user.agreement.unsign";
+    public const string AgreementExecutionPlanModify = "alipay.user.agreement.executionplan.modify";
 
     /// <summary>Methods answered on gateway.do (app pay is not: its order string goes to the payer's app).</summary>
     public static bool IsGatewayMethod(string? method) =>
         method is Precreate or PagePay or WapPay or Pay or Query or Close or Refund or RefundQuery or Transfer or TransferQuery
-            or BillDownloadUrlQuery or AgreementPageSign or AgreementQuery or AgreementUnsign;
+            or BillDownloadUrlQuery or AgreementPageSign or AgreementQuery or AgreementUnsign or AgreementExecutionPlanModify;
 
     /// <summary>Page methods: the payer's browser arrives (GET or form POST) and gets the cashier (or sign page), not JSON.</summary>
     public static bool IsPageMethod(string? method) => method is PagePay or WapPay or AgreementPageSign;
@@ -66,6 +67,11 @@ public static class AlipayCode
     public const string CyclePayDateNotMatch = "ACQ.CYCLE_PAY_DATE_NOT_MATCH";
     public const string CyclePaySingleFeeExceed = "ACQ.CYCLE_PAY_SINGLE_FEE_EXCEED";
     public const string CyclePayTotalTimesExceed = "ACQ.CYCLE_PAY_TOTAL_TIMES_EXCEED";
+    // executionplan.modify refusals: Alipay's public docs state the rules but not these codes; they are the simulator's.
+    public const string PlanAgreementNotNormal = "AGREEMENT_STATUS_NOT_NORMAL";
+    public const string NotCycleAgreement = "NOT_CYCLE_PAY_AGREEMENT";
+    public const string DeductTimeNotLater = "DEDUCT_TIME_NOT_LATER";
+    public const string DeductDayNotAllowed = "DEDUCT_DAY_NOT_ALLOWED";
 
     // The fund (transfer) methods' sub codes have no ACQ. prefix.
     public const string FundInvalidParameter = "INVALID_PARAMETER";

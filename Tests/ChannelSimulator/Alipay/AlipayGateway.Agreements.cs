@@ -7,9 +7,10 @@ namespace PayGateway.ChannelSimulator.Alipay;
 
 /// <summary>
 /// Agreements (周期扣款 / 商家扣款): <c>alipay.user.agreement.page.sign</c> (a page method: redirect to the sign page),
-/// <c>alipay.user.agreement.query</c>, <c>alipay.user.agreement.unsign</c>, and deductions (<c>alipay.trade.pay</c>
+/// <c>alipay.user.agreement.query</c>, <c>alipay.user.agreement.unsign</c>, <c>alipay.user.agreement.executionplan.modify</c>
+/// (moves a 周期扣款 plan), and deductions (<c>alipay.trade.pay</c>
 /// with <c>agreement_params</c>). Behaviours are looked up by external_agreement_no for the agreement calls
-/// (operations <c>agreement_sign</c>, <c>agreement_query</c>, <c>agreement_unsign</c>) and by out_trade_no for
+/// (operations <c>agreement_sign</c>, <c>agreement_query</c>, <c>agreement_unsign</c>, <c>agreement_plan_modify</c>) and by out_trade_no for
 /// deductions (operation <c>create</c>), like every other call.
 /// </summary>
 internal sealed partial class AlipayGateway
@@ -106,6 +107,41 @@ internal sealed partial class AlipayGateway
             ? AlipayAnswer.Success(after!.Status, new JsonObject())
             : AlipayAnswer.Error(AlipayCode.BusinessFailed, AlipayCode.AgreementHasUnsigned, "用户协议已解约");
         await call.AnswerAsync(answer, a.ExternalAgreementNo, a.AgreementNo, null);
+    }
+
+    // executionplan.modify: {agreement_no, deduct_time yyyy-MM-dd, memo}; the answer echoes agreement_no and deduct_time.
+    private async Task AgreementPlanModifyAsync(AlipayApiCall call)
+    {
+        var request = call.Request;
+        var agreementNo = request.BizString("agreement_no");
+        if (string.IsNullOrEmpty(agreementNo)
+            || !DateOnly.TryParseExact(request.BizString("deduct_time"), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date)
+            || string.IsNullOrEmpty(request.BizString("memo")))
+        {
+            await call.AnswerAsync(AlipayAnswer.Error(AlipayCode.BusinessFailed, AlipayCode.AgreementInvalidParameter,
+                "参数无效：agreement_no、deduct_time（yyyy-MM-dd）与memo必填"), agreementNo);
+            return;
+        }
+        if (await BeginAgreementCallAsync(call, AlipayAgreementKinds.PlanModify) is not { } found)
+        {
+            return;
+        }
+
+        var refusal = agreements.MovePlan(request.AppId, agreementNo, date, out var moved);
+        var answer = refusal switch
+        {
+            null => AlipayAnswer.Success(moved!.NextDeductDate!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), new JsonObject
+            {
+                ["agreement_no"] = moved.AgreementNo,
+                ["deduct_time"] = moved.NextDeductDate!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            }),
+            PlanMoveRefusal.AgreementNotFound => AlipayAnswer.Error(AlipayCode.BusinessFailed, AlipayCode.UserAgreementNotExist, "用户协议不存在"),
+            PlanMoveRefusal.AgreementNotNormal => AlipayAnswer.Error(AlipayCode.BusinessFailed, AlipayCode.PlanAgreementNotNormal, "用户协议状态非NORMAL"),
+            PlanMoveRefusal.NotCycle => AlipayAnswer.Error(AlipayCode.BusinessFailed, AlipayCode.NotCycleAgreement, "非周期扣款协议，无扣款计划"),
+            PlanMoveRefusal.NotLater => AlipayAnswer.Error(AlipayCode.BusinessFailed, AlipayCode.DeductTimeNotLater, "扣款时间只能延后"),
+            _ => AlipayAnswer.Error(AlipayCode.BusinessFailed, AlipayCode.DeductDayNotAllowed, "按月扣款的协议不能将扣款日设为29至31日"),
+        };
+        await call.AnswerAsync(answer, found.Key, agreementNo, null);
     }
 
     private sealed record FoundAgreement(string? Key, AlipayAgreement? Agreement);

@@ -50,6 +50,7 @@ internal sealed partial class AlipayGateway(
         AlipayMethod.AgreementPageSign => AlipayAgreementKinds.SignRequest,
         AlipayMethod.AgreementQuery => AlipayAgreementKinds.Query,
         AlipayMethod.AgreementUnsign => AlipayAgreementKinds.Unsign,
+        AlipayMethod.AgreementExecutionPlanModify => AlipayAgreementKinds.PlanModify,
         _ => RecordKind.Create,
     };
 
@@ -104,6 +105,9 @@ internal sealed partial class AlipayGateway(
                 break;
             case AlipayMethod.AgreementUnsign:
                 await AgreementUnsignAsync(call);
+                break;
+            case AlipayMethod.AgreementExecutionPlanModify:
+                await AgreementPlanModifyAsync(call);
                 break;
             default:
                 await call.AnswerAsync(AlipayAnswer.Error(AlipayCode.InvalidArgument, "isv.invalid-method", "不存在的方法名"), call.Request.BizString("out_trade_no"));

@@ -14,7 +14,7 @@ namespace PayGateway.Tests.Infrastructure;
 /// simulated Alipay. The platform key pair is made here too, so a test can sign a notify exactly as Alipay would
 /// (and then tamper with it); the gateway only ever gets the platform's public key.
 /// </remarks>
-public sealed class AlipayFixture : PaymentFixture
+public class AlipayFixture : PaymentFixture
 {
     public const string AlipayAppId = "2021000000000042";
     public const string AccountId = "alipay-acc-1";

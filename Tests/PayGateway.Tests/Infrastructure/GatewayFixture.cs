@@ -118,9 +118,15 @@ public class GatewayFixture : IAsyncLifetime
         builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(Settings));
         builder.AddSiloBuilderConfigurator<GatewaySiloConfigurator>();
         builder.AddClientBuilderConfigurator<GatewayClientConfigurator>();
+        ConfigureCluster(builder);
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
+    }
+
+    /// <summary>For fixtures that give the silos more (e.g. <see cref="ShiftedClockSiloConfigurator"/>), after the gateway's own set-up.</summary>
+    protected virtual void ConfigureCluster(TestClusterBuilder builder)
+    {
     }
 
     public HttpClient OperatorClient()

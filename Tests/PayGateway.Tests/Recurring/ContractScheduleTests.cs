@@ -30,6 +30,39 @@ public sealed class ContractScheduleTests
         Assert.Equal(DateOnly.Parse(expected), ContractSchedule.DueDate(Contract(unit, every, first), period));
     }
 
+    private static StoredDeduction Attempt(int period, string status) => new() { Period = period, Attempt = 1, Status = status };
+
+    [Fact]
+    public void ChannelPlan_StaysOnAFailedPeriodAndAdvancesOnlyAfterASuccess()
+    {
+        var failedFirst = Contract("DAY", 30, "2026-12-01") with { Deductions = [Attempt(1, StoredDeduction.Failed), Attempt(1, StoredDeduction.Failed)] };
+        var paidFirst = failedFirst with { Deductions = failedFirst.Deductions.Add(Attempt(1, StoredDeduction.Succeeded)) };
+
+        Assert.Equal(1, ContractSchedule.ChannelPlanPeriod(failedFirst));
+        Assert.True(ContractSchedule.PlanMoveNeeded(failedFirst, 2));
+        Assert.False(ContractSchedule.PlanMoveNeeded(failedFirst, 1));
+        Assert.Equal(2, ContractSchedule.ChannelPlanPeriod(paidFirst));
+        Assert.False(ContractSchedule.PlanMoveNeeded(paidFirst, 2));
+    }
+
+    [Theory]
+    [InlineData(StoredPlanMove.Moved, 3, false)]
+    [InlineData(StoredPlanMove.Moved, 4, true)]
+    [InlineData(StoredPlanMove.Pending, 3, true)]
+    [InlineData(StoredPlanMove.Refused, 3, false)]
+    [InlineData(StoredPlanMove.Refused, 4, true)]
+    [InlineData(StoredPlanMove.NoPlan, 4, false)]
+    public void PlanMoveNeeded_FollowsTheLastMoveAndItsAnswer(string moveStatus, int period, bool needed)
+    {
+        var contract = Contract("DAY", 30, "2026-12-01") with
+        {
+            Deductions = [Attempt(1, StoredDeduction.Failed)],
+            PlanMove = new StoredPlanMove { Period = 3, Date = "2027-01-30", Status = moveStatus },
+        };
+
+        Assert.Equal(needed, ContractSchedule.PlanMoveNeeded(contract, period));
+    }
+
     [Fact]
     public void DueAt_IsTheDateAtTheConfiguredBeijingTime()
     {
