@@ -9,7 +9,7 @@ using PayGateway.Api.Problems;
 
 namespace PayGateway.Api.Admin;
 
-/// <summary>Operator endpoints: merchant apps, channel accounts, order search. Operator authentication is set on the group.</summary>
+/// <summary>Operator endpoints: merchant apps, channel accounts, orders and order search. Operator authentication is set on the group.</summary>
 public static class AdminEndpoints
 {
     public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder group)
@@ -21,6 +21,8 @@ public static class AdminEndpoints
             .DocumentsJsonBody<RouteHandlerBuilder, ConfigureChannelAccountRequest>();
         group.MapGet("/channel-accounts/{channel}/{accountId}", GetAccountAsync).WithName("GetChannelAccount");
         group.MapPost("/orders/{orderId}/notifications/{eventId}/resend", ResendAsync).WithName("ResendNotification").WithSummary("Deliver a notification again (same event id and body).");
+        group.MapGet("/orders/{orderId}", GetOrderAsync).WithName("GetOrderAsOperator")
+            .WithSummary("Any app's order, as its merchant sees it (with held_for_review when the order is held for an operator).");
         group.MapGet("/orders", OrderSearch.SearchAsync).WithName("SearchOrders").WithSummary("Search orders (SQL projection of order state).");
         group.MapGet("/contracts", ContractSearch.SearchAsync).WithName("SearchContracts").WithSummary("Search recurring-payment contracts (SQL projection of contract state).");
         return group.MapReconciliation().MapReviewItems();
@@ -103,6 +105,12 @@ public static class AdminEndpoints
         ValidAccountKey(channel, accountId) && await grains.GetGrain<IChannelAccountGrain>(ChannelAccountKey.For(channel, accountId)).GetAsync() is { } account
             ? TypedResults.Ok(ChannelAccountResponse.From(account))
             : ProblemCatalog.Result(ErrorCodes.ChannelAccountNotFound, $"No channel account {channel}/{accountId}.");
+
+    // The search reads the SQL projection, which carries no hold; an operator following a review item reads the order itself.
+    private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> GetOrderAsync(string orderId, IGrainFactory grains) =>
+        OrderId.IsValid(orderId) && await grains.GetGrain<IOrderGrain>(orderId).GetAsync() is { } order
+            ? TypedResults.Ok(OrderResponse.From(order))
+            : ProblemCatalog.Result(ErrorCodes.OrderNotFound, "No such order.");
 
     private static async Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ResendAsync(string orderId, string eventId, IGrainFactory grains)
     {

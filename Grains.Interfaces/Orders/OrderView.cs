@@ -29,7 +29,8 @@ public sealed record OrderView(
     [property: Id(21)] ImmutableSortedDictionary<string, string> Metadata,
     [property: Id(22)] ImmutableArray<NotificationView> Notifications,
     [property: Id(23)] long RefundedAmount,
-    [property: Id(24)] ImmutableArray<RefundView> Refunds);
+    [property: Id(24)] ImmutableArray<RefundView> Refunds,
+    [property: Id(25)] ReviewHold? HeldForReview);
 
 /// <summary>Either an order or the reason there is none. Exactly one of the two is set.</summary>
 [GenerateSerializer, Immutable, Alias("paygw.OrderResult")]

@@ -25,7 +25,8 @@ public sealed record OrderResponse(
     IReadOnlyDictionary<string, string> Metadata,
     IReadOnlyList<NotificationResponse> Notifications,
     long RefundedAmount,
-    IReadOnlyList<RefundResponse> Refunds)
+    IReadOnlyList<RefundResponse> Refunds,
+    ReviewHoldResponse? HeldForReview)
 {
     public static OrderResponse From(OrderView o) => new(
         o.OrderId, o.AppId, o.OutTradeNo, o.Status.ToWire(), o.Amount, o.Currency, o.Subject, o.Description,
@@ -36,8 +37,12 @@ public sealed record OrderResponse(
         o.NotifyUrl, o.ReturnUrl, o.Metadata,
         [.. o.Notifications.Select(NotificationResponse.From)],
         o.RefundedAmount,
-        [.. o.Refunds.Select(RefundResponse.From)]);
+        [.. o.Refunds.Select(RefundResponse.From)],
+        o.HeldForReview is { } h ? new ReviewHoldResponse(h.Code, h.ReportedAmount, h.ReportedCurrency, h.Since) : null);
 }
+
+/// <summary>Set while an open order is held for an operator (the channel reports it paid with another amount).</summary>
+public sealed record ReviewHoldResponse(string Code, long? ReportedAmount, string? ReportedCurrency, DateTimeOffset Since);
 
 /// <summary>A refund on the wire.</summary>
 public sealed record RefundResponse(

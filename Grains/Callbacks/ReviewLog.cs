@@ -14,7 +14,8 @@ public sealed class ReviewLog(string connectionString, GatewayMetrics metrics, I
 {
     private const int MaxBodyChars = 8000;
 
-    public async Task RecordAsync(string kind, string channel, string accountId, string? orderId, string code, string detail, byte[]? body)
+    /// <summary>Files one item; false when the row could not be written (logged, never thrown).</summary>
+    public async Task<bool> RecordAsync(string kind, string channel, string accountId, string? orderId, string code, string detail, byte[]? body)
     {
         metrics.ReviewItemFiled(kind, channel, code);
         logger.LogWarning("Review item {Kind} {Code} for {Channel}/{AccountId} order {OrderId}: {Detail}", kind, code, channel, accountId, orderId, detail);
@@ -37,11 +38,13 @@ public sealed class ReviewLog(string connectionString, GatewayMetrics metrics, I
             command.Parameters.AddWithValue("@sha", body is null ? null : Convert.ToHexStringLower(SHA256.HashData(body)));
             command.Parameters.AddWithValue("@body", text is { Length: > MaxBodyChars } ? text[..MaxBodyChars] : text);
             await command.ExecuteNonQueryAsync();
+            return true;
         }
         catch (MySqlException ex)
         {
             // The callback is refused either way; losing the review row must not turn a refusal into an error.
             logger.LogError(ex, "Could not record review item {Code} for order {OrderId}", code, orderId);
+            return false;
         }
     }
 }

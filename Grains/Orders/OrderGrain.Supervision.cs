@@ -25,12 +25,14 @@ public sealed partial class OrderGrain
 
     /// <summary>
     /// One supervision step: past expiry, close at the channel (unless it was paid); otherwise query and follow
-    /// the channel, and schedule the next query on the back-off schedule.
+    /// the channel, and schedule the next query on the back-off schedule. An order held for review (paid at the
+    /// channel with another amount) is never closed: it is only queried, at the schedule's slowest step, so it
+    /// follows the channel if the channel's answer changes.
     /// </summary>
     private async Task SuperviseAsync()
     {
         var now = NowMs;
-        if (now >= state.State.ExpiresAtMs)
+        if (now >= state.State.ExpiresAtMs && state.State.ReviewHold is null)
         {
             await ExpireAsync();
             return;
@@ -62,8 +64,8 @@ public sealed partial class OrderGrain
         await MoveAsync(status, o => o with
         {
             SupervisionChecks = o.SupervisionChecks + 1,
-            // Wake at expiry at the latest, so the order is closed on time.
-            NextSupervisionAtMs = Math.Min(now + (long)delay.TotalMilliseconds, o.ExpiresAtMs),
+            // Wake at expiry at the latest, so the order is closed on time (a held order is not closed: no hurry).
+            NextSupervisionAtMs = o.ReviewHold is null ? Math.Min(now + (long)delay.TotalMilliseconds, o.ExpiresAtMs) : HeldRecheckAtMs,
         });
     }
 
@@ -81,8 +83,9 @@ public sealed partial class OrderGrain
         }
         if (!state.State.StatusValue.IsFinal())
         {
-            // No answer (or a refusal): try again shortly; the order must not stay open past expiry unseen.
-            var retryAt = NowMs + (long)supervision.Value.ExpiryRetryDelay.TotalMilliseconds;
+            // No answer (or a refusal): try again shortly; the order must not stay open past expiry unseen. Paid with
+            // another amount (now held for review): nothing to close, so no more close calls; only slow queries.
+            var retryAt = state.State.ReviewHold is null ? NowMs + (long)supervision.Value.ExpiryRetryDelay.TotalMilliseconds : HeldRecheckAtMs;
             await MoveAsync(state.State.StatusValue, o => o with { NextSupervisionAtMs = retryAt });
         }
     }

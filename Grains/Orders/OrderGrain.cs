@@ -202,8 +202,7 @@ public sealed partial class OrderGrain(
             case ChannelTradeState.Succeeded:
                 if (truth.Amount is { } amount && amount != s.Amount || truth.Currency is { } currency && currency != s.Currency)
                 {
-                    await review.RecordAsync(ReviewKinds.Query, s.Channel, s.AccountId, s.OrderId, "AMOUNT_MISMATCH",
-                        $"Channel reports paid {truth.Amount} {truth.Currency}; order is {s.Amount} {s.Currency}. Left unchanged.", null);
+                    await HoldForReviewAsync(truth);
                     return;
                 }
                 await MoveAsync(OrderStatus.Succeeded, o => o with
@@ -243,7 +242,8 @@ public sealed partial class OrderGrain(
         var becameFinal = to.IsFinal(); // from an open state: final ones stopped above
         if (becameFinal)
         {
-            next = next with { NextSupervisionAtMs = null };
+            // A final order is held for nothing: its review item stays in the queue.
+            next = next with { NextSupervisionAtMs = null, ReviewHold = null };
             next = next with { Notifications = next.Notifications.Add(NewEvent(next, $"order.{to.ToWire()}")) };
         }
         if (next == current)

@@ -68,6 +68,13 @@ public sealed record OrderState
     /// <summary>For a deduction: the channel's number for the contract (Alipay agreement_no, WeChat Pay contract_id).</summary>
     [JsonPropertyName("channel_contract_no")] public string? ChannelContractNo { get; init; }
 
+    /// <summary>
+    /// Set while the order is held for an operator: the channel reports it paid with another amount or currency, which
+    /// the gateway does not accept as this order's payment. Supervision then neither closes it at expiry nor files the
+    /// same answer for review again; cleared when the order becomes final.
+    /// </summary>
+    [JsonPropertyName("review_hold")] public StoredReviewHold? ReviewHold { get; init; }
+
     [JsonIgnore] public bool IsDeduction => ContractId is not null;
 
     [JsonIgnore] public bool Exists => OrderId is not null;
@@ -115,6 +122,13 @@ public sealed record StoredRefund
 
     [JsonIgnore] public FundsStatus StatusValue => FundsStatusRules.FromWire(Status);
 }
+
+/// <summary>The channel's answer an order is held for (see <see cref="OrderState.ReviewHold"/>); compared to tell a new answer from a repeat.</summary>
+public sealed record StoredReviewHold(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("reported_amount")] long? ReportedAmount,
+    [property: JsonPropertyName("reported_currency")] string? ReportedCurrency,
+    [property: JsonPropertyName("since_ms")] long SinceMs);
 
 public sealed record StoredPayData(
     [property: JsonPropertyName("kind")] string Kind,

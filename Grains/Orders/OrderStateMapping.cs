@@ -28,7 +28,8 @@ public static class OrderStateMapping
         s.Metadata,
         [.. s.Notifications.Select(n => n.ToView())],
         s.RefundedAmount,
-        [.. s.Refunds.Select(r => s.ToRefundView(r))]);
+        [.. s.Refunds.Select(r => s.ToRefundView(r))],
+        s.ReviewHold is { } h ? new ReviewHold(h.Code, h.ReportedAmount, h.ReportedCurrency, FromMs(h.SinceMs)) : null);
 
     public static RefundView ToRefundView(this OrderState s, StoredRefund r) => new(
         r.RefundId,

@@ -20,4 +20,10 @@ public sealed partial record SimulatorBehaviour
 
     /// <summary>How long an <see cref="AsyncDeduction"/> stays PENDING; 0 or less means 200 ms.</summary>
     public int AsyncDeductionDelayMs { get; init; }
+
+    /// <summary>
+    /// Mock payment queries: answer a paid trade with amount + 1, correctly signed, as a channel whose record of the
+    /// payment disagrees with the order's amount would. This tests the gateway's own amount check on queries.
+    /// </summary>
+    public bool TamperQueryAmount { get; init; }
 }

@@ -78,7 +78,12 @@ internal sealed class PaymentApi(
             await call.ReplyAsync(200, new PaymentView(outTradeNo, null, TradeStatus.NotFound, null, null, call.Request.MerchantId), TradeStatus.NotFound, outTradeNo);
             return;
         }
-        await call.ReplyAsync(200, PaymentViews.Queried(trade), trade.Status, trade);
+        var view = PaymentViews.Queried(trade);
+        if (call.Behaviour.TamperQueryAmount && trade.Status == TradeStatus.Succeeded)
+        {
+            view = view with { Amount = view.Amount + 1 };
+        }
+        await call.ReplyAsync(200, view, trade.Status, trade);
     }
 
     public async Task CloseAsync(HttpContext context, string outTradeNo)
