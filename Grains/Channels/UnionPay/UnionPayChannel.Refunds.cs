@@ -58,7 +58,8 @@ public sealed partial class UnionPayChannel : IRefundChannel
             // Accepted for processing, not refunded: the notification or a query says when it is done.
             ChannelOutcome.Accepted => new ChannelRefundResult(ChannelFundsState.Pending, answer.GetValueOrDefault(UnionPayFields.QueryId)),
             ChannelOutcome.Failed => new ChannelRefundResult(ChannelFundsState.Failed, ErrorCode: respCode, ErrorMessage: respMsg),
-            // 03/04/05 (status unknown), 12 (a copy of this refund may already be in): only a query can tell.
+            // 03/04/05 (status unknown), 02/06 (closed for now, busy), 12 (a copy of this refund may already be in),
+            // 37, 45, 99 and any code not known as a refusal (UnionPayRespCodes): only a query can tell.
             _ => new ChannelRefundResult(ChannelFundsState.Unknown, ErrorCode: respCode ?? "CHANNEL_UNKNOWN", ErrorMessage: respMsg),
         };
     }
@@ -105,6 +106,9 @@ public sealed partial class UnionPayChannel : IRefundChannel
                 return new ChannelRefundResult(ChannelFundsState.Pending, queryId, ErrorCode: origRespCode, ErrorMessage: answer.GetValueOrDefault(UnionPayFields.OrigRespMsg));
             case ChannelTradeState.Failed:
                 return new ChannelRefundResult(ChannelFundsState.Failed, queryId, ErrorCode: origRespCode, ErrorMessage: answer.GetValueOrDefault(UnionPayFields.OrigRespMsg));
+            case ChannelTradeState.Unknown when !string.IsNullOrEmpty(origRespCode):
+                // A code that is not a definitive refusal: the refund may have been (or may yet be) made.
+                return new ChannelRefundResult(ChannelFundsState.Unknown, ErrorCode: origRespCode, ErrorMessage: answer.GetValueOrDefault(UnionPayFields.OrigRespMsg));
             default:
                 return ChannelRefundResult.Unknown("queryTrans answered 00 without origRespCode.");
         }
@@ -124,11 +128,14 @@ public sealed partial class UnionPayChannel : IRefundChannel
             return ChannelCallbackParseResult.Rejected("INVALID_NOTIFY", "The refund notification lacks respCode.");
         }
 
+        // Failed only for a definitive refusal; any other code is Unknown (acknowledged, the refund left as it is, and
+        // supervision queries it).
         var state = UnionPayRespCodes.StateOfTransaction(respCode) switch
         {
             ChannelTradeState.Succeeded => ChannelFundsState.Succeeded,
             ChannelTradeState.Pending => ChannelFundsState.Pending,
-            _ => ChannelFundsState.Failed,
+            ChannelTradeState.Failed => ChannelFundsState.Failed,
+            _ => ChannelFundsState.Unknown,
         };
         var queryId = fields.GetValueOrDefault(UnionPayFields.QueryId);
         // A refund notification carries no currency code of its own in every version; the accounts settle in CNY only.

@@ -20,7 +20,8 @@ namespace PayGateway.Channels.UnionPay;
 /// makes an order unpayable is the <c>payTimeout</c> sent with it: the earlier of the order's expiry and the order's
 /// txnTime plus the account's pay window (<c>pay_window_minutes</c>, default 2 h). <see cref="ClosePaymentAsync"/>
 /// therefore closes nothing: it queries, and reports <see cref="ChannelTradeState.Closed"/> only when the answer proves
-/// the order can no longer be paid: the transaction failed definitively, or UnionPay still has no transaction
+/// the order can no longer be paid: the transaction failed definitively (an origRespCode that
+/// <see cref="UnionPayRespCodes"/> lists as "nothing moved"; never 42, debited after the pay time), or UnionPay still has no transaction
 /// (respCode 34) although the pay window plus <see cref="InFlightGrace"/> has passed (a payment submitted before the
 /// timeout would exist by then). Paid is <see cref="ChannelTradeState.Succeeded"/>; everything else is
 /// <see cref="ChannelTradeState.Unknown"/>, so the gateway asks again later rather than closing an order the payer
@@ -166,7 +167,9 @@ public sealed partial class UnionPayChannel : IPaymentChannel
                 var state = UnionPayRespCodes.StateOfOriginal(origRespCode);
                 if (state == ChannelTradeState.Unknown)
                 {
-                    return new ChannelQueryResult(ChannelTradeState.Unknown, ErrorCode: "CHANNEL_UNKNOWN", ErrorMessage: "queryTrans answered 00 without origRespCode.");
+                    // Not a final answer (UnionPayRespCodes): 42 "debited after the pay time", 74/75, A6, or a code
+                    // nobody placed. Never Failed, so the order is neither failed nor closed on it; supervision asks again.
+                    return NotFinal(orderId, origRespCode, answer.GetValueOrDefault(UnionPayFields.OrigRespMsg));
                 }
 
                 long? amount = UnionPayFormats.TryParseTxnAmt(answer.GetValueOrDefault(UnionPayFields.TxnAmt), out var fen) ? fen : null;
@@ -183,7 +186,7 @@ public sealed partial class UnionPayChannel : IPaymentChannel
             case UnionPayRespCodes.NotFound:
                 return new ChannelQueryResult(ChannelTradeState.NotFound, ErrorCode: respCode, ErrorMessage: respMsg);
             default:
-                // 03/04/05: UnionPay is busy; 10/11…: the query itself was refused. Neither says anything about the payment.
+                // 03/04/05/06/37: UnionPay is busy or rate-limits; 10/11…: the query itself was refused. None says anything about the payment.
                 return new ChannelQueryResult(ChannelTradeState.Unknown, ErrorCode: respCode ?? "CHANNEL_UNKNOWN", ErrorMessage: respMsg);
         }
     }
@@ -198,7 +201,8 @@ public sealed partial class UnionPayChannel : IPaymentChannel
             case ChannelTradeState.Succeeded:
                 return new ChannelCloseResult(ChannelTradeState.Succeeded, query.ErrorCode, query.ErrorMessage);
             case ChannelTradeState.Failed:
-                // A failed transaction is final: the same orderId + txnTime cannot be paid again.
+                // A definitively failed transaction (nothing was charged) is final: the same orderId + txnTime cannot
+                // be paid again. Codes that are not definitive (42, 70, …) arrive as Unknown or Pending, never here.
                 return new ChannelCloseResult(ChannelTradeState.Closed, query.ErrorCode, query.ErrorMessage);
             case ChannelTradeState.NotFound when UnionPayOrderTime.TryGetIssuedAt(orderId, out var issuedAt)
                 && _timeProvider.GetUtcNow() >= issuedAt.Value + UnionPayAccount.PayWindow(account) + InFlightGrace:
@@ -267,8 +271,15 @@ public sealed partial class UnionPayChannel : IPaymentChannel
             return ChannelCallbackParseResult.Rejected("INVALID_NOTIFY", "The notification lacks respCode.");
         }
 
+        // Anything but 00, in-progress or a definitive refusal is Unknown: acknowledged, the order left as it is, and
+        // supervision queries. 42 (debited after the pay time) must not fail an order whose payer was charged.
         var state = UnionPayRespCodes.StateOfTransaction(respCode);
         var queryId = fields.GetValueOrDefault(UnionPayFields.QueryId);
+        if (UnionPayRespCodes.SaysDebited(respCode))
+        {
+            LogDebitedNotFinal("notification", orderId, respCode);
+        }
+
         return ChannelCallbackParseResult.Accepted(new ChannelCallback(
             orderId,
             state,
@@ -433,6 +444,26 @@ public sealed partial class UnionPayChannel : IPaymentChannel
         return new Uri(new Uri(root.EndsWith('/') ? root : root + "/"), path);
     }
 
+    /// <summary>
+    /// A queryTrans answer whose origRespCode is not final: unknown, carrying the code so it is logged and shown. A
+    /// code saying the card was debited (42, 74, 75) is also logged as a warning: no query will ever turn it into a
+    /// success, so an operator has to look at the order.
+    /// </summary>
+    private ChannelQueryResult NotFinal(string orderId, string? origRespCode, string? origRespMsg)
+    {
+        if (string.IsNullOrEmpty(origRespCode))
+        {
+            return new ChannelQueryResult(ChannelTradeState.Unknown, ErrorCode: "CHANNEL_UNKNOWN", ErrorMessage: "queryTrans answered 00 without origRespCode.");
+        }
+
+        if (UnionPayRespCodes.SaysDebited(origRespCode))
+        {
+            LogDebitedNotFinal("queryTrans", orderId, origRespCode);
+        }
+
+        return new ChannelQueryResult(ChannelTradeState.Unknown, ErrorCode: origRespCode, ErrorMessage: origRespMsg);
+    }
+
     private static ChannelPaymentResult Refused(string code, string message) =>
         new(ChannelOutcome.Failed, ErrorCode: code, ErrorMessage: message);
 
@@ -452,6 +483,9 @@ public sealed partial class UnionPayChannel : IPaymentChannel
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "UnionPay {Path} for account {AccountId} asked about {OrderId} but answered about {AnsweredOrderId}; outcome unknown")]
     private partial void LogOtherOrder(string path, string accountId, string? orderId, string? answeredOrderId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "UnionPay {Source} says transaction {OrderId} was debited without completing (code {RespCode}); left open, an operator must decide")]
+    private partial void LogDebitedNotFinal(string source, string orderId, string? respCode);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "UnionPay {Path} for account {AccountId}: respCode {RespCode}, origRespCode {OrigRespCode}")]
     private partial void LogResult(string path, string accountId, string? respCode, string? origRespCode);
