@@ -13,8 +13,6 @@ namespace PayGateway.Api.Admin;
 /// </summary>
 public static class ContractSearch
 {
-    private const int MaxLimit = 200;
-
     public static async Task<Results<Ok<ContractSearchResponse>, ProblemHttpResult>> SearchAsync(
         DatabaseConnections database,
         [FromQuery(Name = "app_id")] string? appId = null,
@@ -24,9 +22,9 @@ public static class ContractSearch
         [FromQuery(Name = "limit")] int limit = 50,
         CancellationToken cancellationToken = default)
     {
-        if (limit is < 1 or > MaxLimit)
+        if (SearchRules.Limit(limit) is { } problem)
         {
-            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, $"limit must be 1-{MaxLimit}.");
+            return problem;
         }
         if (status is not null && status is not ("signing" or "active" or "terminated" or "closed"))
         {

@@ -14,8 +14,6 @@ namespace PayGateway.Api.Admin;
 /// </summary>
 public static class ReconciliationItemSearch
 {
-    private const int MaxLimit = 200;
-
     public static async Task<Results<Ok<ReconciliationItemSearchResponse>, ProblemHttpResult>> SearchAsync(
         DatabaseConnections database,
         [FromQuery(Name = "open")] bool open = true,
@@ -26,21 +24,13 @@ public static class ReconciliationItemSearch
         [FromQuery(Name = "limit")] int limit = 50,
         CancellationToken cancellationToken = default)
     {
-        if (limit is < 1 or > MaxLimit)
+        if ((SearchRules.Limit(limit) ?? SearchRules.Account(channel, accountId) ?? SearchRules.ItemCursor(before)) is { } problem)
         {
-            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, $"limit must be 1-{MaxLimit}.");
+            return problem;
         }
         if (code is not null && (code.Length > 64 || !code.All(c => char.IsAsciiLetterUpper(c) || c == '_')))
         {
             return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "code must be a reconciliation code such as PAYMENT_AMOUNT_MISMATCH.");
-        }
-        if ((channel is not null || accountId is not null) && !AdminEndpoints.ValidAccountKey(channel ?? "x", accountId ?? "x"))
-        {
-            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "channel must be [a-z0-9_]{1,32} and account_id [A-Za-z0-9_-]{1,64}.");
-        }
-        if (before is < 1)
-        {
-            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "before must be an item id (the next_cursor of a previous page).");
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);

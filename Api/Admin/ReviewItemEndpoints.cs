@@ -13,7 +13,6 @@ namespace PayGateway.Api.Admin;
 /// </summary>
 public static class ReviewItemEndpoints
 {
-    private const int MaxLimit = 200;
     private const string Columns = "id, created_at, kind, channel, account_id, order_id, code, detail, body_sha256, resolved_at";
 
     public static RouteGroupBuilder MapReviewItems(this RouteGroupBuilder group)
@@ -37,25 +36,17 @@ public static class ReviewItemEndpoints
         [FromQuery(Name = "limit")] int limit = 50,
         CancellationToken cancellationToken = default)
     {
-        if (limit is < 1 or > MaxLimit)
+        if ((SearchRules.Limit(limit) ?? SearchRules.Account(channel, accountId) ?? SearchRules.ItemCursor(before)) is { } problem)
         {
-            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, $"limit must be 1-{MaxLimit}.");
+            return problem;
         }
         if (!IsWord(kind, 32) || !IsWord(code, 64))
         {
             return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "kind and code are words such as callback and AMOUNT_MISMATCH.");
         }
-        if ((channel is not null || accountId is not null) && !AdminEndpoints.ValidAccountKey(channel ?? "x", accountId ?? "x"))
-        {
-            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "channel must be [a-z0-9_]{1,32} and account_id [A-Za-z0-9_-]{1,64}.");
-        }
         if (orderId is { Length: 0 or > 64 })
         {
             return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "order_id must be 1-64 characters.");
-        }
-        if (before is < 1)
-        {
-            return ProblemCatalog.Result(ErrorCodes.ValidationFailed, "before must be an item id (the next_cursor of a previous page).");
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
