@@ -16,7 +16,10 @@ public sealed record BenchmarkOptions
     public bool KeepDatabase { get; init; }
     public string Label { get; init; } = "";
 
-    /// <summary>"storage": only the reference and the grain state phases; "rest": only the reference, REST create and callbacks.</summary>
+    /// <summary>
+    /// "storage": only the reference and the grain state phases; "rest": the reference, the hop floors, REST create and
+    /// callbacks; "floors": the reference and the hop floors.
+    /// </summary>
     public string? Only { get; init; }
 
     public string Mode => Quick ? "quick" : "full";
@@ -56,8 +59,12 @@ public sealed record BenchmarkOptions
                 "--only" => options with { Only = Next() },
                 "--stored-orders" => options with { StoredOrders = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--quick" or "quick" => options,
-                _ => throw new ArgumentException($"Unknown argument {args[i]}. Usage: [--quick] [--db-options \"K=V;...\"] [--output FILE] [--keep-database] [--label TEXT] [--stored-orders N] [--only storage|rest]"),
+                _ => throw new ArgumentException($"Unknown argument {args[i]}. Usage: [--quick] [--db-options \"K=V;...\"] [--output FILE] [--keep-database] [--label TEXT] [--stored-orders N] [--only storage|rest|floors]"),
             };
+        }
+        if (options.Only is not (null or "storage" or "rest" or "floors"))
+        {
+            throw new ArgumentException($"--only takes storage, rest or floors, not '{options.Only}'.");
         }
         return options;
     }

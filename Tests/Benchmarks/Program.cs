@@ -77,7 +77,29 @@ try
     gateway = await GatewayUnderTest.StartAsync(gatewayConnection);
     var grains = gateway.SiloGrains;
 
-    if (options.Only != "rest")
+    if (options.Only != "storage")
+    {
+        // F. The hops of a create and a callback, each alone and doing nothing: what the framework and the kernel
+        // cost per hop on this machine, the floor under any create (Report.FloorNotes).
+        await using var floors = await HopFloors.StartAsync();
+        Console.WriteLine("F1. HTTP exchanges on loopback");
+        var (exchanges, exchangeCost) = await PhaseCost.MeasureAsync(admin, counter, () => Load.ClosedLoopAsync(options.Callers, options.Warmup, options.Duration,
+            (w, i) => floors.ExchangeAsync()));
+        report.Throughput("F1. Floor: an HTTP exchange on loopback (HttpClient → Kestrel, 300 B posted, 600 B answered, nothing behind it)", exchanges, exchangeCost, "");
+        Console.WriteLine("F2. grain calls from the API host's client");
+        var clusterClient = gateway.Api.Services.GetRequiredService<IClusterClient>();
+        var fromClient = Enumerable.Range(0, options.Callers).Select(w => clusterClient.GetGrain<IHopGrain>(w)).ToArray();
+        var (clientCalls, clientCallCost) = await PhaseCost.MeasureAsync(admin, counter, () => Load.ClosedLoopAsync(options.Callers, options.Warmup, options.Duration,
+            (w, i) => fromClient[w].EchoAsync(HopFloors.RequestBody)));
+        report.Throughput("F2. Floor: a grain call from the API host's client to the silo (300 B in, 600 B out, no work)", clientCalls, clientCallCost, "");
+        Console.WriteLine("F3. grain calls on the silo");
+        var onSilo = Enumerable.Range(0, options.Callers).Select(w => grains.GetGrain<IHopGrain>(1000 + w)).ToArray();
+        var (localCalls, localCallCost) = await PhaseCost.MeasureAsync(admin, counter, () => Load.ClosedLoopAsync(options.Callers, options.Warmup, options.Duration,
+            (w, i) => onSilo[w].EchoAsync(HopFloors.RequestBody)));
+        report.Throughput("F3. Floor: the same call made on the silo", localCalls, localCallCost, "");
+    }
+
+    if (options.Only is null or "storage")
     {
         // 2. Grain state writes through the ADO.NET provider and the project's OrleansQuery texts.
         Console.WriteLine("2. grain state writes (updates)");
@@ -111,7 +133,7 @@ try
         report.Note($"Before phase 3 the benchmark deactivated the {benchGrains.Count:N0} grains of phases 2 and 2b and {cleared}.");
     }
 
-    if (options.Only != "storage")
+    if (options.Only is null or "rest")
     {
         // 3. Signed REST order creation, end to end, at saturation and then at half of it (open loop).
         var created = new ConcurrentQueue<(string OrderId, long Amount)>();
@@ -212,6 +234,7 @@ finally
     }
 }
 
+report.FloorNotes();
 report.Note($"Whole run: {total.Elapsed.TotalSeconds:0} s.");
 var markdown = report.ToMarkdown();
 Console.WriteLine();

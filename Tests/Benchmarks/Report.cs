@@ -12,6 +12,7 @@ public sealed class Report(BenchmarkOptions options, string database)
     private readonly List<string> _notes = [];
     private string _machine = "";
     private double _reference = double.NaN;
+    private readonly Dictionary<string, double> _cpuPerOperation = new(StringComparer.Ordinal);
 
     public async Task DescribeMachineAsync(string connectionString)
     {
@@ -43,6 +44,7 @@ public sealed class Report(BenchmarkOptions options, string database)
         {
             _costs.Add($"- **{name.Split(' ')[0]}** per operation: {cost.Describe(result.CostDivisor)}");
             double n = result.CostDivisor;
+            _cpuPerOperation[name.Split(' ')[0]] = (cost.ProcessCpuWithoutJit + cost.Cpu.Database).TotalMilliseconds / n;
             _perOperation.Add($"| {name.Split(' ')[0]} | {cost.Server["Questions"] / n:0.00} | {cost.Server["Queries"] / n:0.0} | {cost.SiloGrainCalls / n:0.00} ({cost.ClientGrainCalls / n:0.00}) | " +
                 $"{cost.Cpu.Process.TotalMilliseconds / n:0.00} ({cost.ProcessCpuWithoutJit.TotalMilliseconds / n:0.00}) | {cost.Cpu.Database.TotalMilliseconds / n:0.00} | " +
                 $"{cost.Runtime.AllocatedBytes / n / 1024:0} | {cost.Server["Bytes_received"] / n:0} / {cost.Server["Bytes_sent"] / n:0} |");
@@ -88,6 +90,31 @@ public sealed class Report(BenchmarkOptions options, string database)
     }
 
     public void Note(string text) => _notes.Add(text);
+
+    /// <summary>
+    /// What a create and a callback would cost if the gateway's own work were free: their hops (counted in the
+    /// cost table of phases 3 and 4) at what each costs alone in this run, and the rate that CPU would allow.
+    /// </summary>
+    public void FloorNotes()
+    {
+        if (!_cpuPerOperation.TryGetValue("1.", out var reference) || !_cpuPerOperation.TryGetValue("1b.", out var insert) ||
+            !_cpuPerOperation.TryGetValue("F1.", out var http) || !_cpuPerOperation.TryGetValue("F2.", out var client) ||
+            !_cpuPerOperation.TryGetValue("F3.", out var local))
+        {
+            return;
+        }
+        void Floor(string what, string id, int exchanges, int clientCalls, int localCalls, int roundTrips)
+        {
+            var floor = exchanges * http + clientCalls * client + localCalls * local + roundTrips * insert;
+            var measured = _cpuPerOperation.TryGetValue(id, out var m) ? $"; measured in phase {id.TrimEnd('.')}: {m:0.00} ms, {m / floor:0.0}× its floor" : "";
+            _notes.Add($"Floor of {what}: {exchanges} HTTP exchanges ({http:0.000} ms each, F1) + {clientCalls} client calls ({client:0.000} ms, F2) + " +
+                $"{localCalls} silo calls ({local:0.000} ms, F3) + {roundTrips} database round trips at a raw INSERT's cost ({insert:0.000} ms, 1b) = " +
+                $"{floor:0.00} ms of CPU (process and mariadbd) against the reference INSERT's {reference:0.000} ms: on a machine bound by CPU, " +
+                $"at most {reference / floor:0.00}× the reference even if the gateway's own work cost nothing{measured}.");
+        }
+        Floor("a create", "3.", exchanges: 2, clientCalls: 3, localCalls: 1, roundTrips: 6);
+        Floor("a callback → webhook", "4.", exchanges: 2, clientCalls: 1, localCalls: 3, roundTrips: 2);
+    }
 
     public string ToMarkdown()
     {
