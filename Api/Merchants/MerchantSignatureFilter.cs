@@ -43,14 +43,14 @@ public sealed class MerchantSignatureFilter(
         }
 
         var target = http.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : $"{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
-        var message = SignedMessage.ForRequest(http.Request.Method, target, auth.Timestamp, auth.Nonce, body);
+        var message = SignedMessage.ForRequest(http.Request.Method, target, auth.AppId, auth.Timestamp, auth.Nonce, body);
         // Checked on the silo this host is connected to, with that silo's cached keys of the app.
         switch (await signatures.VerifyRequestAsync(auth.AppId, auth.Scheme, message, auth.Signature))
         {
             case SignatureCheck.UnknownApp:
                 return ProblemCatalog.Result(ErrorCodes.AuthUnknownApp, "No enabled app has that app_id.");
             case SignatureCheck.WrongScheme or SignatureCheck.BadSignature:
-                return ProblemCatalog.Result(ErrorCodes.AuthBadSignature, "The signature does not match the request. Sign METHOD\\nPATH_AND_QUERY\\nTIMESTAMP\\nNONCE\\nBODY\\n.");
+                return ProblemCatalog.Result(ErrorCodes.AuthBadSignature, "The signature does not match the request. Sign METHOD\\nPATH_AND_QUERY\\nAPP_ID\\nTIMESTAMP\\nNONCE\\nBODY\\n.");
         }
         // The nonce must outlive every timestamp the window still accepts.
         var expires = DateTimeOffset.FromUnixTimeSeconds(auth.Timestamp) + options.Value.SignatureWindow + TimeSpan.FromSeconds(1);

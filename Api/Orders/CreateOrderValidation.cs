@@ -15,20 +15,22 @@ public static partial class CreateOrderValidation
     public const int MaxExpireSeconds = 7 * 24 * 3600;
     public const int MaxMetadataEntries = 20;
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    // Every pattern ends in \z, not $: in .NET $ also matches before a final "\n", so "ab\n" would pass as a number
+    // (and 64 characters plus "\n" would not fit the column that stores it).
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
     public static partial Regex MerchantNumber();
 
-    [GeneratedRegex("^[a-z0-9_]{1,32}$")]
+    [GeneratedRegex(@"^[a-z0-9_]{1,32}\z")]
     public static partial Regex ChannelName();
 
     /// <summary>The out_trade_nos of contract deductions (<c>{contract_id}-{period}-{attempt}</c>): reserved for the gateway.</summary>
-    [GeneratedRegex("^C[0-9]{17}[0-9A-Z]{7}-[0-9]+-[0-9]+$")]
+    [GeneratedRegex(@"^C[0-9]{17}[0-9A-Z]{7}-[0-9]+-[0-9]+\z")]
     public static partial Regex DeductionNumber();
 
-    [GeneratedRegex("^[A-Za-z0-9]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9]{1,64}\z")]
     private static partial Regex AuthCode();
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,40}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,40}\z")]
     private static partial Regex MetadataKey();
 
     public static (CreateOrderCommand? Command, Dictionary<string, string[]> Errors) Validate(string appId, CreateOrderRequest r)

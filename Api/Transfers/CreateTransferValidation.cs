@@ -7,7 +7,8 @@ namespace PayGateway.Api.Transfers;
 /// <summary>Checks a transfer request's shape. Whether the channel can pay that payee is the app's routing decision.</summary>
 public static partial class CreateTransferValidation
 {
-    [GeneratedRegex("^[a-z0-9_]{1,32}$")]
+    // \z, not $ (which also matches before a final "\n"): see CreateOrderValidation.
+    [GeneratedRegex(@"^[a-z0-9_]{1,32}\z")]
     private static partial Regex Token();
 
     public static (CreateTransferCommand? Command, Dictionary<string, string[]> Errors) Validate(string appId, CreateTransferRequest r)

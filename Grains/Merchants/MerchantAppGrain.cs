@@ -51,19 +51,33 @@ public sealed class MerchantAppGrain(
         return new MerchantAppResult(ToView(), null);
     }
 
-    public Task<MerchantAppView?> GetAsync() => Task.FromResult(state.State.Exists ? ToView() : null);
+    public Task<MerchantAppView?> GetAsync() => Task.FromResult(Exists() ? ToView() : null);
 
-    public Task<SealedMerchantApp?> GetSealedAsync() => Task.FromResult(state.State.Exists ? Sealed() : null);
+    public Task<SealedMerchantApp?> GetSealedAsync() => Task.FromResult(Exists() ? Sealed() : null);
 
     public Task<SignatureCheck> VerifyRequestAsync(MerchantAuthScheme scheme, byte[] message, string signature) =>
-        Task.FromResult(state.State.Exists ? Keys().Verify(scheme, message, signature) : SignatureCheck.UnknownApp);
+        Task.FromResult(Exists() ? Keys().Verify(scheme, message, signature) : SignatureCheck.UnknownApp);
 
-    public Task<string?> SignResponseAsync(byte[] message) => Task.FromResult(state.State.Exists ? Keys().SignResponse(message) : null);
+    public Task<string?> SignResponseAsync(byte[] message) => Task.FromResult(Exists() ? Keys().SignResponse(message) : null);
 
-    public Task<string?> SignWebhookAsync(byte[] body, long timestamp) => Task.FromResult(state.State.Exists ? Keys().SignWebhook(body, timestamp) : null);
+    public Task<string?> SignWebhookAsync(byte[] body, long timestamp) => Task.FromResult(Exists() ? Keys().SignWebhook(body, timestamp) : null);
 
     public async Task<RouteResult> ResolveRouteAsync(string? channel, PayMethod method) =>
-        await router.ResolveAsync([.. state.State.Channels.Select(r => new ChannelRoute(r.Channel, r.AccountId))], channel, method);
+        await router.ResolveAsync([.. (Exists() ? state.State.Channels : []).Select(r => new ChannelRoute(r.Channel, r.AccountId))], channel, method);
+
+    /// <summary>
+    /// Whether the app is configured. When it is not, this activation goes once the call is answered: any
+    /// unauthenticated request names an app_id, and activations for made-up ones would otherwise fill the silo's
+    /// memory until idle collection (15 minutes).
+    /// </summary>
+    private bool Exists()
+    {
+        if (!state.State.Exists)
+        {
+            DeactivateOnIdle();
+        }
+        return state.State.Exists;
+    }
 
     private async Task<GatewayError?> ValidateAsync(MerchantAppConfig config)
     {

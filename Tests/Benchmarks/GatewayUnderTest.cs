@@ -146,7 +146,7 @@ public sealed class GatewayUnderTest : IAsyncDisposable
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         // The load generator runs in the measured process: it builds and reads each request with as little work as it can.
-        var signature = Convert.ToBase64String(HMACSHA256.HashData(_hmacSecret, SignedMessage.ForRequest("POST", path, timestamp, nonce, body)));
+        var signature = Convert.ToBase64String(HMACSHA256.HashData(_hmacSecret, SignedMessage.ForRequest("POST", path, AppId, timestamp, nonce, body)));
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("Authorization",

@@ -208,14 +208,14 @@ public static class LoadDriver
     private static string? StatusOf(JsonNode? json) =>
         json?["status"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    /// <summary>Signs like a merchant: METHOD\nPATH\nTIMESTAMP\nNONCE\nBODY\n, HMAC-SHA256, base64. Status 0 = no answer.</summary>
+    /// <summary>Signs like a merchant: METHOD\nPATH\nAPP_ID\nTIMESTAMP\nNONCE\nBODY\n, HMAC-SHA256, base64. Status 0 = no answer.</summary>
     private static async Task<(int Status, JsonNode? Json, string? Code)> SendAsync(HttpClient http, Uri api, string appId, byte[] secret,
         HttpMethod method, string path, string? body)
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var bytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
-        byte[] message = [.. Encoding.UTF8.GetBytes($"{method.Method}\n{path}\n{timestamp}\n{nonce}\n"), .. bytes, (byte)'\n'];
+        byte[] message = [.. Encoding.UTF8.GetBytes($"{method.Method}\n{path}\n{appId}\n{timestamp}\n{nonce}\n"), .. bytes, (byte)'\n'];
         var signature = Convert.ToBase64String(HMACSHA256.HashData(secret, message));
         using var request = new HttpRequestMessage(method, new Uri(api, path));
         request.Headers.TryAddWithoutValidation("Authorization", $"PAYGW-HMAC-SHA256 app_id=\"{appId}\",nonce=\"{nonce}\",timestamp=\"{timestamp}\",signature=\"{signature}\"");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using PayGateway.Tests.Infrastructure;
@@ -58,7 +59,7 @@ public sealed class MerchantAuthTests(PaymentFixture fixture) : IClassFixture<Pa
     {
         var merchant = fixture.HmacMerchant();
         var before = await fixture.OrderRowCountAsync();
-        var signedFor = Encoding.UTF8.GetBytes($"POST\n/v1/orders\n{Now}\nnonce-for-tamper-1\n{{\"amount\":1}}\n");
+        var signedFor = Encoding.UTF8.GetBytes($"POST\n/v1/orders\n{PaymentFixture.HmacAppId}\n{Now}\nnonce-for-tamper-1\n{{\"amount\":1}}\n");
 
         var response = await merchant.SendAsync(HttpMethod.Post, "/v1/orders", System.Text.Json.JsonSerializer.Serialize(PaymentFixture.NewOrder()),
             new MerchantClient.Tweaks(Nonce: "nonce-for-tamper-1", Signature: merchant.Sign(signedFor)));
@@ -75,6 +76,59 @@ public sealed class MerchantAuthTests(PaymentFixture fixture) : IClassFixture<Pa
         var response = await hmacSigner.GetAsync(UnknownOrder);
 
         await ProblemAssert.IsProblemAsync(response, 401, "AUTH_BAD_SIGNATURE", "wrong scheme");
+    }
+
+    [Fact]
+    public async Task RequestCapturedForOneApp_ReplayedAsAnotherAppWithTheSameSecret_Returns401BadSignatureAndCreatesNothing()
+    {
+        // Merchants with several apps often give them one secret; the signature must still bind the request to its app.
+        using var admin = fixture.OperatorClient();
+        foreach (var app in new[] { "app_shared_a", "app_shared_b" })
+        {
+            var saved = await admin.PutAsJsonAsync($"/admin/v1/apps/{app}", new
+            {
+                name = "Shared-secret shop",
+                auth_scheme = "HMAC",
+                hmac_secret = Encoding.UTF8.GetString(fixture.HmacSecret),
+                webhook_secret = fixture.WebhookSecret,
+                channels = new[] { new { channel = "mock", account_id = PaymentFixture.MockAccountId } },
+                enabled = true,
+            });
+            Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        }
+        var appA = new MerchantClient(fixture.Api.CreateClient(), "app_shared_a", hmacSecret: fixture.HmacSecret);
+        var body = System.Text.Json.JsonSerializer.Serialize(PaymentFixture.NewOrder($"payout-{Guid.NewGuid():N}"));
+
+        var asA = await appA.SendAsync(HttpMethod.Post, "/v1/orders", body);
+        var captured = asA.RequestMessage!.Headers.GetValues("Authorization").Single();
+        var before = await fixture.OrderRowCountAsync();
+        var asB = await appA.SendAsync(HttpMethod.Post, "/v1/orders", body,
+            new MerchantClient.Tweaks(Authorization: captured.Replace("app_id=\"app_shared_a\"", "app_id=\"app_shared_b\"", StringComparison.Ordinal)));
+
+        Assert.Equal(HttpStatusCode.OK, asA.StatusCode);
+        await ProblemAssert.IsProblemAsync(asB, 401, "AUTH_BAD_SIGNATURE", "A's request as B");
+        Assert.Equal(before, await fixture.OrderRowCountAsync());
+    }
+
+    [Fact]
+    public async Task UnknownAppIds_LeaveNoActivations_AndConfiguredAppsStillWork()
+    {
+        // Anyone can send an app_id; looking one up must not keep a grain for it in memory until idle collection.
+        var prefix = $"ghost{Guid.NewGuid():N}"[..16];
+        var merchant = fixture.HmacMerchant();
+        for (var i = 0; i < 100; i++)
+        {
+            var response = await merchant.GetAsync(UnknownOrder, new MerchantClient.Tweaks(AppId: $"{prefix}-{i}"));
+            await ProblemAssert.IsProblemAsync(response, 401, "AUTH_UNKNOWN_APP", $"unknown app {i}");
+        }
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+
+        await Eventually.HoldsAsync(
+            async () => (await management.GetDetailedGrainStatistics()).Count(s => s.GrainId.Key.ToString()!.StartsWith(prefix, StringComparison.Ordinal)),
+            count => count == 0, "the unknown apps' grains are deactivated", TimeSpan.FromSeconds(10));
+        var created = await merchant.PostJsonAsync("/v1/orders", PaymentFixture.NewOrder());
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.RsaMerchant().GetAsync(UnknownOrder)).StatusCode); // authenticated
     }
 
     [Theory]

@@ -8,7 +8,7 @@ namespace PayGateway.Tests.Infrastructure;
 
 /// <summary>
 /// Signs merchant requests the way the API documentation tells merchants to, independently of the gateway's
-/// code: METHOD\nPATH_AND_QUERY\nTIMESTAMP\nNONCE\nBODY\n, HMAC-SHA256 or SHA256withRSA, base64.
+/// code: METHOD\nPATH_AND_QUERY\nAPP_ID\nTIMESTAMP\nNONCE\nBODY\n, HMAC-SHA256 or SHA256withRSA, base64.
 /// </summary>
 public sealed class MerchantClient(HttpClient http, string appId, byte[]? hmacSecret = null, RSA? privateKey = null)
 {
@@ -57,11 +57,13 @@ public sealed class MerchantClient(HttpClient http, string appId, byte[]? hmacSe
         var timestamp = tweaks.Timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var nonce = tweaks.Nonce ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var bodyBytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
-        var signature = tweaks.Signature ?? Sign(Encoding.UTF8.GetBytes($"{method.Method}\n{pathAndQuery}\n{timestamp}\n{nonce}\n").Concat(bodyBytes).Append((byte)'\n').ToArray());
+        // Signed over the app id it sends, as a merchant would.
+        var sentAppId = tweaks.AppId ?? appId;
+        var signature = tweaks.Signature ?? Sign(Encoding.UTF8.GetBytes($"{method.Method}\n{pathAndQuery}\n{sentAppId}\n{timestamp}\n{nonce}\n").Concat(bodyBytes).Append((byte)'\n').ToArray());
         var scheme = hmacSecret is not null ? "PAYGW-HMAC-SHA256" : "PAYGW-SHA256-RSA2048";
         var request = new HttpRequestMessage(method, pathAndQuery);
         request.Headers.TryAddWithoutValidation("Authorization",
-            tweaks.Authorization ?? $"{scheme} app_id=\"{tweaks.AppId ?? appId}\",nonce=\"{nonce}\",timestamp=\"{timestamp}\",signature=\"{signature}\"");
+            tweaks.Authorization ?? $"{scheme} app_id=\"{sentAppId}\",nonce=\"{nonce}\",timestamp=\"{timestamp}\",signature=\"{signature}\"");
         if (body is not null)
         {
             request.Content = new ByteArrayContent(bodyBytes);

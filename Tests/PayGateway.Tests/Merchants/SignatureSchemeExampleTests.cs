@@ -7,7 +7,7 @@ namespace PayGateway.Tests.Merchants;
 /// <summary>
 /// The merchant signature scheme against a worked example computed outside .NET, with openssl:
 /// <code>
-/// printf 'POST\n/v1/orders\n1764151200\nabcdef0123456789\n{"out_trade_no":"A1","amount":100}\n' \
+/// printf 'POST\n/v1/orders\ndemo_app\n1764151200\nabcdef0123456789\n{"out_trade_no":"A1","amount":100}\n' \
 ///   | openssl dgst -sha256 -hmac 'merchant-secret-for-the-worked-example' -binary | base64
 /// printf '…same message…' | openssl dgst -sha256 -sign Vectors/alipay/keys/node-app-private-key.pem | base64 -w0
 /// </code>
@@ -16,15 +16,15 @@ namespace PayGateway.Tests.Merchants;
 public sealed class SignatureSchemeExampleTests
 {
     private const string Body = """{"out_trade_no":"A1","amount":100}""";
-    private const string ExpectedHmac = "UepEh3ztt7zixiud07JFFtGfRxwrTv0gGgJ5Hkq7bvw=";
+    private const string ExpectedHmac = "rYDpdFfsUyHqz+2U7+UmtdLoZ18xXGit8vQeJoWUwls=";
     private const string ExpectedRsa =
-        "dV2PbsXPtYctc7RhsGFiOEKDr5cNX8QhIB6MdCAlr91vXaWPBQ7Z4+gekk8phw+fAknd6FBWOBlsI/1ZkrI9755XXjB5/+7UjvUMX+ScUcdk+BUMcxA0yceEGgYaYJEBYk1xolxm7uiYVKNyr5m7F5nNizI4Nj7Qjh4xs1pA49H8+4vgHps2sMqbkbXJdeF7Rc5B9BYKRjCk2wDs51eZFQxgm2sT87iCVugw3w97woHm2/VwQEbatsgW6TFGRWugZgzsH29ezZMlXHWYfADUm7FLn7wAUafgxMTNAUJkT4YjL7VXlErHdgAjFBZlqvXpZ0OYC3rcEPaujzlZUfrJXg==";
+        "Mglnkkr7X+ySDrXWk4oToUjByfKF+VLgOjIKUlApM82n5sWbPqLMcemEZ80JPZkIgp6d1sDjhzCt09j6YxwG5iO01WKIxXAaicB07DOK03RZRDce0iTF4Q90rAAcXPgW1sn0CFnURq2TV//KTZkF/TiBr7ByHuL5YHfDUnkaro4AKsKi9dRQhNGfiz2JTViBHmhAWfrOC3fssrKSqkOk4GmSJ0AZkWPgG8dwWGjI/fn8e+VHlrO0k8t7rp9WYbNsB8/+gm6Bqw8MxQcYlj8IOfICyCf8bYuQIFOMdlom3XvIXb8AX4mL5MsKyvWDVTKDxuWM1fK2U0zMEUvJro6CKw==";
 
-    private static byte[] Message() => SignedMessage.ForRequest("POST", "/v1/orders", 1764151200, "abcdef0123456789", Encoding.UTF8.GetBytes(Body));
+    private static byte[] Message() => SignedMessage.ForRequest("POST", "/v1/orders", "demo_app", 1764151200, "abcdef0123456789", Encoding.UTF8.GetBytes(Body));
 
     [Fact]
     public void RequestMessage_HasDocumentedLayout() =>
-        Assert.Equal("POST\n/v1/orders\n1764151200\nabcdef0123456789\n" + Body + "\n", Encoding.UTF8.GetString(Message()));
+        Assert.Equal("POST\n/v1/orders\ndemo_app\n1764151200\nabcdef0123456789\n" + Body + "\n", Encoding.UTF8.GetString(Message()));
 
     [Fact]
     public void HmacScheme_MatchesOpensslExample() =>

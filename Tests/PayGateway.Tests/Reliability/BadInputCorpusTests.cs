@@ -84,11 +84,11 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
     private static string Header(string appId, string nonce, long timestamp, string signature, string scheme = "PAYGW-HMAC-SHA256") =>
         $"{scheme} app_id=\"{appId}\",nonce=\"{nonce}\",timestamp=\"{timestamp}\",signature=\"{signature}\"";
 
-    private static byte[] Message(string method, string path, long timestamp, string nonce, byte[] body) =>
-        [.. Encoding.UTF8.GetBytes($"{method}\n{path}\n{timestamp}\n{nonce}\n"), .. body, (byte)'\n'];
+    private static byte[] Message(string method, string path, long timestamp, string nonce, byte[] body, string appId = "app_hmac") =>
+        [.. Encoding.UTF8.GetBytes($"{method}\n{path}\n{appId}\n{timestamp}\n{nonce}\n"), .. body, (byte)'\n'];
 
-    private string HmacSign(string method, string path, long timestamp, string nonce, string body, byte[]? secret = null) =>
-        Convert.ToBase64String(HMACSHA256.HashData(secret ?? fixture.HmacSecret, Message(method, path, timestamp, nonce, Encoding.UTF8.GetBytes(body))));
+    private string HmacSign(string method, string path, long timestamp, string nonce, string body, byte[]? secret = null, string appId = "app_hmac") =>
+        Convert.ToBase64String(HMACSHA256.HashData(secret ?? fixture.HmacSecret, Message(method, path, timestamp, nonce, Encoding.UTF8.GetBytes(body), appId)));
 
     private async Task<HttpResponseMessage> Send(HttpMethod method, string path, byte[]? body, string? authorization,
         string? contentType = "application/json", params (string Name, string Value)[] headers)
@@ -393,7 +393,8 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
         {
             var t = ts ?? Now();
             var n = nonce ?? NewNonce();
-            return Header(appId ?? "app_hmac", n, t, signature ?? HmacSign("POST", "/v1/orders", t, n, ValidBody), scheme);
+            var app = appId ?? "app_hmac";
+            return Header(app, n, t, signature ?? HmacSign("POST", "/v1/orders", t, n, ValidBody, appId: app), scheme);
         }
 
         Add("no Authorization", WithAuth(null), code: "AUTH_MISSING");
@@ -429,7 +430,7 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
             Add($"timestamp '{timestamp}'", () =>
             {
                 var n = NewNonce();
-                var signature = Convert.ToBase64String(HMACSHA256.HashData(fixture.HmacSecret, (byte[])[.. Encoding.UTF8.GetBytes($"POST\n/v1/orders\n{timestamp}\n{n}\n"), .. body, (byte)'\n']));
+                var signature = Convert.ToBase64String(HMACSHA256.HashData(fixture.HmacSecret, (byte[])[.. Encoding.UTF8.GetBytes($"POST\n/v1/orders\napp_hmac\n{timestamp}\n{n}\n"), .. body, (byte)'\n']));
                 return WithAuth($"PAYGW-HMAC-SHA256 app_id=\"app_hmac\",nonce=\"{n}\",timestamp=\"{timestamp}\",signature=\"{signature}\"")();
             }, code: "AUTH_MALFORMED");
         }
@@ -449,6 +450,7 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
         Add("signature over another method", () => { var t = Now(); var n = NewNonce(); return WithAuth(Header("app_hmac", n, t, HmacSign("PUT", "/v1/orders", t, n, ValidBody)))(); }, code: "AUTH_BAD_SIGNATURE");
         Add("signature over another timestamp", () => { var t = Now(); var n = NewNonce(); return WithAuth(Header("app_hmac", n, t, HmacSign("POST", "/v1/orders", t - 1, n, ValidBody)))(); }, code: "AUTH_BAD_SIGNATURE");
         Add("signature over another nonce", () => { var t = Now(); var n = NewNonce(); return WithAuth(Header("app_hmac", n, t, HmacSign("POST", "/v1/orders", t, n + "x", ValidBody)))(); }, code: "AUTH_BAD_SIGNATURE");
+        Add("signature over another app_id", () => { var t = Now(); var n = NewNonce(); return WithAuth(Header("app_hmac", n, t, HmacSign("POST", "/v1/orders", t, n, ValidBody, appId: "app_rsa")))(); }, code: "AUTH_BAD_SIGNATURE");
         Add("signature with another secret", () => { var t = Now(); var n = NewNonce(); return WithAuth(Header("app_hmac", n, t, HmacSign("POST", "/v1/orders", t, n, ValidBody, "not-the-secret"u8.ToArray())))(); }, code: "AUTH_BAD_SIGNATURE");
         Add("hex instead of base64", () => { var t = Now(); var n = NewNonce(); return WithAuth(Header("app_hmac", n, t, Convert.ToHexStringLower(Convert.FromBase64String(HmacSign("POST", "/v1/orders", t, n, ValidBody)))))(); }, code: "AUTH_BAD_SIGNATURE");
         Add("HMAC app signed as the RSA app", () => WithAuth(Good(appId: "app_rsa"))(), code: "AUTH_BAD_SIGNATURE");
@@ -458,14 +460,14 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
             using var other = RSA.Create(2048);
             var t = Now();
             var n = NewNonce();
-            var signature = Convert.ToBase64String(other.SignData(Message("POST", "/v1/orders", t, n, body), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+            var signature = Convert.ToBase64String(other.SignData(Message("POST", "/v1/orders", t, n, body, "app_rsa"), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
             return WithAuth(Header("app_rsa", n, t, signature, "PAYGW-SHA256-RSA2048"))();
         }, code: "AUTH_BAD_SIGNATURE");
         Add("RSA app with PSS padding", () =>
         {
             var t = Now();
             var n = NewNonce();
-            var signature = Convert.ToBase64String(fixture.MerchantKey.SignData(Message("POST", "/v1/orders", t, n, body), HashAlgorithmName.SHA256, RSASignaturePadding.Pss));
+            var signature = Convert.ToBase64String(fixture.MerchantKey.SignData(Message("POST", "/v1/orders", t, n, body, "app_rsa"), HashAlgorithmName.SHA256, RSASignaturePadding.Pss));
             return WithAuth(Header("app_rsa", n, t, signature, "PAYGW-SHA256-RSA2048"))();
         }, code: "AUTH_BAD_SIGNATURE");
         foreach (var appId in new[] { "app_nope", "APP_HMAC", "app_hmac2", "app-hmac", "a" })
@@ -641,6 +643,59 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
     public async Task RefundAndTransferRequestsThatCannotBeServed_Get4xxProblems_AndChangeNothing() =>
         await AssertCorpusAsync(Funds(), 45, IsProblem);
 
+    // ---------------------------------------------------------------- identifiers ending in a line feed
+
+    /// <summary>
+    /// Every restricted identifier with a trailing line feed, at full length (64 characters and then "\n", one more
+    /// than its column holds) and short. A pattern anchored with <c>$</c> matches before a final "\n", so these once
+    /// passed validation: the merchant-number key was written and storing the 65-character number then failed (a 5xx
+    /// on every retry), or the id was stored with the line feed in it.
+    /// </summary>
+    private List<Case> NewlineEndedIdentifiers()
+    {
+        var cases = new List<Case>();
+        void Add(string name, Func<Task<HttpResponseMessage>> send) => cases.Add(new Case("newline: " + name, send, 400, "VALIDATION_FAILED"));
+
+        // The values are JSON text: the escape \n makes the parsed value end in a line feed.
+        foreach (var (label, id) in new[] { ("64 + LF", new string('a', 64) + "\\n"), ("ab + LF", "ab\\n") })
+        {
+            Add($"out_trade_no {label}", Create(Set("out_trade_no", $"\"{id}\"")));
+            Add($"out_refund_no {label}", Signed(HttpMethod.Post, $"/v1/orders/{_paidAmountOrder}/refunds", $$"""{"out_refund_no":"{{id}}","amount":100}"""));
+            Add($"out_transfer_no {label}", Signed(HttpMethod.Post, "/v1/transfers", Transfer(id)));
+            Add($"out_contract_no {label}", Signed(HttpMethod.Post, "/v1/contracts", Contract(id)));
+        }
+        foreach (var (label, code) in new[] { ("64 + LF", new string('1', 64) + "\\n"), ("12 + LF", "283712345678\\n") })
+        {
+            Add($"auth_code {label}", Create(Mutate(b => { b["method"] = "SERVER"; b["auth_code"] = JsonNode.Parse($"\"{code}\""); })));
+        }
+        foreach (var (label, key) in new[] { ("40 + LF", new string('k', 40) + "\\n"), ("k + LF", "k\\n") })
+        {
+            Add($"metadata key {label}", Create(Set("metadata", $"{{\"{key}\":\"v\"}}")));
+        }
+        Add("channel mock + LF", Create(Set("channel", "\"mock\\n\"")));
+        Add("contract channel mock + LF", Signed(HttpMethod.Post, "/v1/contracts", Contract("corpus-c-" + NewNonce(), channel: "mock\\n")));
+        Add("transfer channel mock + LF", Signed(HttpMethod.Post, "/v1/transfers", Transfer("corpus-t-lf", channel: "mock\\n")));
+        Add("transfer payee type + LF", Signed(HttpMethod.Post, "/v1/transfers", Transfer("corpus-t-lf", payeeType: "mock_account\\n")));
+
+        // Operator keys: an app or channel account stored under an id with a line feed.
+        var token = "Bearer " + fixture.Secrets.OperatorToken;
+        var app = Encoding.UTF8.GetBytes($$"""{"name":"n","auth_scheme":"HMAC","hmac_secret":"{{new string('s', 32)}}","webhook_secret":"{{new string('w', 32)}}","channels":[],"enabled":true}""");
+        var account = Encoding.UTF8.GetBytes($$"""{"base_url":"{{fixture.Simulator.BaseAddress}}","settings":{"merchant_id":"{{PaymentFixture.MockMerchantId}}"},"secrets":{"hmac_key":"{{fixture.MockKey}}"},"enabled_methods":["QR_CODE"],"enabled":true}""");
+        cases.Add(new Case("newline: operator app id ab + LF", () => Send(HttpMethod.Put, "/admin/v1/apps/app_lf%0A", app, token), 400, "VALIDATION_FAILED"));
+        cases.Add(new Case("newline: operator account id ab + LF", () => Send(HttpMethod.Put, "/admin/v1/channel-accounts/mock/acc_lf%0A", account, token), 400, "VALIDATION_FAILED"));
+        return cases;
+
+        static string Transfer(string outTransferNo, string channel = "mock", string payeeType = "mock_account") =>
+            $$"""{"out_transfer_no":"{{outTransferNo}}","channel":"{{channel}}","payee":{"type":"{{payeeType}}","account":"p1"},"amount":100,"currency":"CNY","notify_url":"http://m.test/n"}""";
+
+        static string Contract(string outContractNo, string channel = "mock") =>
+            $$"""{"out_contract_no":"{{outContractNo}}","channel":"{{channel}}","method":"WEB","amount":2500,"currency":"CNY","period_unit":"DAY","period_every":30,"first_deduction_date":"{{PayGateway.Tests.Recurring.BeijingDay.TodayText}}","display_account":"member 1","subject":"s","notify_url":"http://m.test/n"}""";
+    }
+
+    [Fact]
+    public async Task IdentifiersEndingInALineFeed_Get400ValidationFailed_AndChangeNothing() =>
+        await AssertCorpusAsync(NewlineEndedIdentifiers(), 18, IsProblem);
+
     // ---------------------------------------------------------------- channel callbacks
 
     private (string Body, Dictionary<string, string> Headers) MockCallback(string orderId, long amount, string status = "SUCCEEDED", string currency = "CNY",
@@ -785,8 +840,8 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
     public void Corpus_HasAtLeast200Requests()
     {
         // The replay cases read fields set in InitializeAsync; building the lists sends nothing.
-        var total = CreateBodies().Count + Forgeries().Count + Endpoints().Count + Funds().Count + Callbacks().Count;
-        output.WriteLine($"corpus: {CreateBodies().Count} create bodies, {Forgeries().Count} authentication forgeries and replays, {Endpoints().Count} endpoint probes, {Funds().Count} refund and transfer requests, {Callbacks().Count} callbacks = {total}");
+        var total = CreateBodies().Count + Forgeries().Count + Endpoints().Count + Funds().Count + NewlineEndedIdentifiers().Count + Callbacks().Count;
+        output.WriteLine($"corpus: {CreateBodies().Count} create bodies, {Forgeries().Count} authentication forgeries and replays, {Endpoints().Count} endpoint probes, {Funds().Count} refund and transfer requests, {NewlineEndedIdentifiers().Count} identifiers ending in a line feed, {Callbacks().Count} callbacks = {total}");
         Assert.True(total >= 200, $"{total} requests");
     }
 }
