@@ -61,10 +61,17 @@ public sealed partial class OrderGrain
         if (truth.State == ChannelTradeState.Succeeded)
         {
             // Money was taken for an order that is final here. States never go back: an operator refunds.
-            await review.RecordAsync(ReviewKinds.Contradiction, s.Channel, s.AccountId, s.OrderId, "PAID_AFTER_FINAL",
+            var filed = await review.RecordAsync(ReviewKinds.Contradiction, s.Channel, s.AccountId, s.OrderId, "PAID_AFTER_FINAL",
                 $"The channel confirms payment of an order that is {s.Status}. Refund required.", null);
-            return CallbackOutcome.Ok;
+            return filed ? CallbackOutcome.Ok : ReviewItemNotFiled();
         }
         return CallbackOutcome.Reject("CONTRADICTED_BY_CHANNEL", $"The callback reports payment but the channel's query says {truth.State}.");
     }
+
+    /// <summary>
+    /// The answer to a callback whose review item could not be written. The item is the only prompt record that money
+    /// moved on a final record, so the callback is not acknowledged: the channel sends it again and the item is filed then.
+    /// </summary>
+    private static CallbackOutcome ReviewItemNotFiled() =>
+        CallbackOutcome.Reject("REVIEW_ITEM_NOT_FILED", "The review item this callback calls for could not be written; the callback must be sent again.");
 }

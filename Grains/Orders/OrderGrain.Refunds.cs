@@ -26,9 +26,10 @@ public sealed partial class OrderGrain
         {
             if (existing.StatusValue == FundsStatus.Pending && !existing.ChannelAnswered)
             {
-                // A crash came between recording the refund and hearing from the channel: send it again (the
-                // channel deduplicates on the refund id).
-                await SendRefundAsync(existing.RefundId);
+                // A crash or a failed write came between recording the refund and recording the channel's answer, so
+                // the channel may hold it already. Ask before sending again: a re-send it refuses as a duplicate with
+                // a final code would fail a refund whose money moved and release its amount.
+                await AskThenSendRefundAsync(existing.RefundId);
             }
             return RefundResult.Ok(RefundViewOf(existing.RefundId));
         }
@@ -122,8 +123,8 @@ public sealed partial class OrderGrain
             _ => new ChannelRefundResult(ChannelFundsState.Pending, notice.ChannelRefundNo, ErrorCode: notice.ErrorCode,
                 ErrorMessage: notice.ErrorCode is null ? null : "The channel reports the refund stuck; it still holds its amount."),
         };
-        await ApplyRefundTruthAsync(refund.RefundId, truth, fromRequest: false);
-        return CallbackOutcome.Ok;
+        var filed = await ApplyRefundTruthAsync(refund.RefundId, truth, fromRequest: false);
+        return filed ? CallbackOutcome.Ok : ReviewItemNotFiled();
     }
 
     /// <summary>Sends (or re-sends) a recorded refund to the channel and records what it answered.</summary>
@@ -152,8 +153,22 @@ public sealed partial class OrderGrain
     /// <summary>One supervision step for an open refund: ask the channel, follow it, re-send what never arrived.</summary>
     private async Task SuperviseRefundAsync(string refundId)
     {
-        var refund = FindRefund(refundId)!;
-        var truth = await QueryRefundAsync(refund);
+        await AskThenSendRefundAsync(refundId);
+        if (FindRefund(refundId) is { } after && !after.StatusValue.IsFinal())
+        {
+            var delays = supervision.Value.CheckDelays;
+            var next = NowMs + (long)delays[Math.Min(after.Checks + 1, delays.Count - 1)].TotalMilliseconds;
+            await MoveRefundAsync(refundId, after.StatusValue, r => r with { Checks = r.Checks + 1, NextCheckAtMs = next });
+        }
+    }
+
+    /// <summary>
+    /// Asks the channel about a refund whose outcome is not recorded and follows its answer; sends the refund again
+    /// only when the channel holds no such refund. Supervision and a merchant's retry both take this step.
+    /// </summary>
+    private async Task AskThenSendRefundAsync(string refundId)
+    {
+        var truth = await QueryRefundAsync(FindRefund(refundId)!);
         if (truth.State == ChannelFundsState.NotFound)
         {
             // Never arrived, or (Alipay) not successful yet: sending the same refund id again is safe either way.
@@ -163,16 +178,13 @@ public sealed partial class OrderGrain
         {
             await ApplyRefundTruthAsync(refundId, truth, fromRequest: false);
         }
-        if (FindRefund(refundId) is { } after && !after.StatusValue.IsFinal())
-        {
-            var delays = supervision.Value.CheckDelays;
-            var next = NowMs + (long)delays[Math.Min(after.Checks + 1, delays.Count - 1)].TotalMilliseconds;
-            await MoveRefundAsync(refundId, after.StatusValue, r => r with { Checks = r.Checks + 1, NextCheckAtMs = next });
-        }
     }
 
-    /// <summary>Moves a refund to what the channel reports, after checking it is about this refund's money.</summary>
-    private async Task ApplyRefundTruthAsync(string refundId, ChannelRefundResult truth, bool fromRequest)
+    /// <summary>
+    /// Moves a refund to what the channel reports, after checking it is about this refund's money. False when the
+    /// answer called for a review item that could not be written (a callback is then refused, so it comes again).
+    /// </summary>
+    private async Task<bool> ApplyRefundTruthAsync(string refundId, ChannelRefundResult truth, bool fromRequest)
     {
         var s = state.State;
         var refund = FindRefund(refundId)!;
@@ -186,16 +198,14 @@ public sealed partial class OrderGrain
             case ChannelFundsState.Succeeded:
                 if (truth.Amount is { } amount && amount != refund.Amount || truth.Currency is { } currency && currency != s.Currency)
                 {
-                    await review.RecordAsync(ReviewKinds.Refund, s.Channel, s.AccountId, s.OrderId, "AMOUNT_MISMATCH",
+                    return await review.RecordAsync(ReviewKinds.Refund, s.Channel, s.AccountId, s.OrderId, "AMOUNT_MISMATCH",
                         $"Channel reports refund {refundId} of {truth.Amount} {truth.Currency}; the refund is {refund.Amount} {s.Currency}. Left unchanged.", null);
-                    return;
                 }
                 if (refund.StatusValue == FundsStatus.Failed)
                 {
                     // Final is final, but money moved after its amount was released: an operator must look.
-                    await review.RecordAsync(ReviewKinds.Contradiction, s.Channel, s.AccountId, s.OrderId, "REFUNDED_AFTER_FAILED",
+                    return await review.RecordAsync(ReviewKinds.Contradiction, s.Channel, s.AccountId, s.OrderId, "REFUNDED_AFTER_FAILED",
                         $"The channel reports refund {refundId} succeeded; the gateway recorded it failed and released its amount.", null);
-                    return;
                 }
                 await MoveRefundAsync(refundId, FundsStatus.Succeeded, r => answered(r) with
                 {
@@ -221,6 +231,7 @@ public sealed partial class OrderGrain
                 await MoveRefundAsync(refundId, FundsStatus.Unknown, answered);
                 break;
         }
+        return true;
     }
 
     /// <summary>

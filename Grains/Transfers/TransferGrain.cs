@@ -41,7 +41,10 @@ public sealed class TransferGrain(
             }
             if (current.StatusValue == FundsStatus.Pending && !current.ChannelAnswered)
             {
-                await SendAsync(); // a crash came between recording and hearing from the channel
+                // A crash or a failed write came between recording the transfer and recording the channel's answer,
+                // so the channel may hold it already. Ask before sending again: a re-send it refuses as a duplicate
+                // with a final code would fail a transfer whose money moved.
+                await AskThenSendAsync();
             }
             return TransferResult.Ok(state.State.ToView());
         }
@@ -95,6 +98,21 @@ public sealed class TransferGrain(
     /// <summary>One supervision step: ask the channel, follow it, re-send what never arrived, schedule the next ask.</summary>
     private async Task SuperviseAsync()
     {
+        await AskThenSendAsync();
+        if (!state.State.StatusValue.IsFinal())
+        {
+            var delays = supervision.Value.CheckDelays;
+            var next = NowMs + (long)delays[Math.Min(state.State.Checks + 1, delays.Count - 1)].TotalMilliseconds;
+            await MoveAsync(state.State.StatusValue, t => t with { Checks = t.Checks + 1, NextSupervisionAtMs = next });
+        }
+    }
+
+    /// <summary>
+    /// Asks the channel about a transfer whose outcome is not recorded and follows its answer; sends the transfer
+    /// again only when the channel holds no such transfer. Supervision and a merchant's retry both take this step.
+    /// </summary>
+    private async Task AskThenSendAsync()
+    {
         var truth = await CallChannelAsync((transfers, account, ct) => transfers.QueryTransferAsync(account, Request(), ct));
         if (truth.State == ChannelFundsState.NotFound)
         {
@@ -104,12 +122,6 @@ public sealed class TransferGrain(
         else
         {
             await ApplyAsync(truth, fromRequest: false);
-        }
-        if (!state.State.StatusValue.IsFinal())
-        {
-            var delays = supervision.Value.CheckDelays;
-            var next = NowMs + (long)delays[Math.Min(state.State.Checks + 1, delays.Count - 1)].TotalMilliseconds;
-            await MoveAsync(state.State.StatusValue, t => t with { Checks = t.Checks + 1, NextSupervisionAtMs = next });
         }
     }
 

@@ -175,6 +175,43 @@ public sealed class PaymentLoopTests(PaymentFixture fixture) : IClassFixture<Pay
     }
 
     [Fact]
+    public async Task PaidCallbackForClosedOrderWhoseReviewItemCannotBeFiled_IsNotAcknowledgedThenFiledOnceOnRedelivery()
+    {
+        await StorageFaults.InstallAsync(fixture.Database);
+        var id = await CreateAsync(PaymentFixture.NewOrder(amount: 920));
+        using var channel = fixture.Api.CreateClient();
+        // The channel's word closes the order here while its trade stays payable there; then the payer pays it.
+        Assert.Equal(HttpStatusCode.OK, (await fixture.PostMockCallbackAsync(channel, GatewayFixture.DatacenterCode, PaymentFixture.MockAccountId, id, "CLOSED", 920)).StatusCode);
+        fixture.Simulator.SetBehaviour(id, new SimulatorBehaviour { SuppressCallbacks = true });
+        fixture.Simulator.Pay(id, PaymentFixture.MockMerchantId);
+        await StorageFaults.FailReviewItemsAsync(fixture.Database, id);
+        HttpResponseMessage refused;
+        CallbackOutcome outcome;
+        try
+        {
+            refused = await fixture.PostMockCallbackAsync(channel, GatewayFixture.DatacenterCode, PaymentFixture.MockAccountId, id, "SUCCEEDED", 920);
+            outcome = await fixture.Grains.GetGrain<IOrderGrain>(id).HandleCallbackAsync(
+                new CallbackNotice("mock", PaymentFixture.MockAccountId, id, ReportedPaymentState.Succeeded, null, 920, "CNY", null));
+        }
+        finally
+        {
+            await StorageFaults.HealReviewItemsAsync(fixture.Database, id);
+        }
+
+        // Not acknowledged: the item is the only prompt record that money moved, so the channel must send it again.
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.False(outcome.Accepted);
+        Assert.Equal("REVIEW_ITEM_NOT_FILED", outcome.RejectionCode);
+        Assert.Equal(0, await ReviewItemsAsync(id, "PAID_AFTER_FINAL"));
+
+        var redelivered = await fixture.PostMockCallbackAsync(channel, GatewayFixture.DatacenterCode, PaymentFixture.MockAccountId, id, "SUCCEEDED", 920);
+
+        Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+        Assert.Equal(1, await ReviewItemsAsync(id, "PAID_AFTER_FINAL"));
+        Assert.Equal("closed", (string?)(await OrderAsync(id))["status"]); // final is final: an operator refunds
+    }
+
+    [Fact]
     public async Task MerchantEndpointDown_RetriesOnScheduleWithSameEventThenFailsAndCanBeResent()
     {
         fixture.Webhooks.AnswerWith("down", 500);

@@ -269,6 +269,88 @@ public sealed class RefundTests(PaymentFixture fixture) : IClassFixture<PaymentF
     }
 
     [Fact]
+    public async Task SuccessNoticeForFailedRefundWhoseReviewItemCannotBeFiled_IsNotAcknowledgedThenFiledOnceOnRedelivery()
+    {
+        await StorageFaults.InstallAsync(fixture.Database);
+        var orderId = await PaidOrderAsync(710);
+        fixture.Simulator.SetBehaviour(orderId, new SimulatorBehaviour { Fail = new SimulatorFailure("INSUFFICIENT_BALANCE", "merchant balance too low", 409), Operations = [SimulatorOperation.Refund], Times = 1 });
+        var refused = await MerchantClient.JsonAsync(await RefundAsync(orderId, 710));
+        var refundId = (string)refused["refund_id"]!;
+        Assert.Equal("failed", (string?)refused["status"]);
+        using var channel = fixture.Api.CreateClient();
+        await StorageFaults.FailReviewItemsAsync(fixture.Database, orderId);
+        HttpResponseMessage unfiled;
+        CallbackOutcome outcome;
+        try
+        {
+            // The channel changes its mind, but the item that says so cannot be written.
+            unfiled = await fixture.PostMockRefundCallbackAsync(channel, orderId, refundId, "SUCCEEDED", 710);
+            outcome = await fixture.Grains.GetGrain<IOrderGrain>(orderId).HandleRefundCallbackAsync(new RefundCallbackNotice(
+                "mock", PaymentFixture.MockAccountId, refundId, orderId, FundsStatus.Succeeded, null, 710, "CNY", SucceededAt: null));
+        }
+        finally
+        {
+            await StorageFaults.HealReviewItemsAsync(fixture.Database, orderId);
+        }
+
+        // Not acknowledged: the item is the only prompt record that the released amount was refunded after all.
+        Assert.Equal(HttpStatusCode.BadRequest, unfiled.StatusCode);
+        Assert.False(outcome.Accepted);
+        Assert.Equal("REVIEW_ITEM_NOT_FILED", outcome.RejectionCode);
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM paygw_review_item WHERE order_id = @o AND code = 'REFUNDED_AFTER_FAILED'", ("@o", orderId)));
+
+        var redelivered = await fixture.PostMockRefundCallbackAsync(channel, orderId, refundId, "SUCCEEDED", 710);
+
+        Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
+            "SELECT COUNT(*) FROM paygw_review_item WHERE order_id = @o AND code = 'REFUNDED_AFTER_FAILED'", ("@o", orderId)));
+        Assert.Equal("failed", (string?)(await MerchantClient.JsonAsync(await _merchant.GetAsync($"/v1/refunds/{refundId}")))["status"]); // final is final
+    }
+
+    [Fact]
+    public async Task RetryOfRefundWhoseAnswerWasNotWritten_AsksTheChannelFirstAndEndsSucceeded()
+    {
+        await StorageFaults.InstallAsync(fixture.Database);
+        var orderId = await PaidOrderAsync(730);
+        var outTradeNo = await fixture.Database.ScalarAsync<string>("SELECT out_trade_no FROM paygw_order WHERE order_id = @o", ("@o", orderId));
+        var request = new { out_refund_no = $"R{Guid.NewGuid():N}", amount = 730L, reason = "customer returned the goods" };
+        // The channel takes its time over the refund, long enough for the order's next write to be made to fail.
+        fixture.Simulator.SetBehaviour(orderId, new SimulatorBehaviour { DelayMs = 1500, Operations = [SimulatorOperation.Refund], Times = 1 });
+        HttpResponseMessage lost;
+        try
+        {
+            var sending = _merchant.PostJsonAsync($"/v1/orders/{orderId}/refunds", request);
+            await Eventually.HoldsAsync(() => fixture.Database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_refund WHERE order_id = @o", ("@o", orderId)),
+                n => n == 1, "the refund was recorded before the channel call");
+            await StorageFaults.FailWritesAsync(fixture.Database, outTradeNo, "update");
+            lost = await sending;
+        }
+        finally
+        {
+            await StorageFaults.HealWritesAsync(fixture.Database, outTradeNo);
+        }
+        // The channel refunded; the gateway could not write that down and still has the refund pending, unanswered.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+        var refundId = orderId + "R001";
+        Assert.Equal(1, ChannelRefundCount(refundId));
+        Assert.Equal("pending", await fixture.Database.ScalarAsync<string>("SELECT status FROM paygw_refund WHERE refund_id = @r", ("@r", refundId)));
+
+        // A re-send would be refused with a final code, as UnionPay (33, 35, 36) or WeChat Pay (NOT_ENOUGH) may answer a duplicate.
+        fixture.Simulator.SetBehaviour(orderId, new SimulatorBehaviour { Fail = new SimulatorFailure("INSUFFICIENT_BALANCE", "merchant balance too low", 409), Operations = [SimulatorOperation.Refund], Times = 1 });
+        var retried = await _merchant.PostJsonAsync($"/v1/orders/{orderId}/refunds", request);
+
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        var refund = await MerchantClient.JsonAsync(retried);
+        Assert.Equal(refundId, (string?)refund["refund_id"]);
+        Assert.Equal("succeeded", (string?)refund["status"]);
+        Assert.Equal(730, (long)(await OrderAsync(orderId))["refunded_amount"]!);
+        Assert.Equal(730, ChannelRefunded(orderId));
+        // Nothing was released: the order has nothing left to refund.
+        await ProblemAssert.IsProblemAsync(await RefundAsync(orderId, 1), 409, ErrorCodes.RefundExceedsRefundable, "all of it refunded");
+    }
+
+    [Fact]
     public async Task ChannelRefusesRefund_FailedReleasesTheAmountAndNotifies()
     {
         var orderId = await PaidOrderAsync(400, "refund-refused");

@@ -119,6 +119,38 @@ public sealed class TransferTests(PaymentFixture fixture) : IClassFixture<Paymen
     }
 
     [Fact]
+    public async Task RetryOfTransferWhoseAnswerWasNotWritten_AsksTheChannelFirstAndEndsSucceeded()
+    {
+        await StorageFaults.InstallAsync(fixture.Database);
+        var number = $"xfer-lost-{Guid.NewGuid():N}";
+        var body = NewTransfer("xfer-lost", amount: 880, outTransferNo: number);
+        // The transfer is recorded (its first write), the channel pays, and writing its answer down fails.
+        await StorageFaults.FailWritesAsync(fixture.Database, number, "update");
+        HttpResponseMessage lost;
+        try
+        {
+            lost = await _merchant.PostJsonAsync("/v1/transfers", body);
+        }
+        finally
+        {
+            await StorageFaults.HealWritesAsync(fixture.Database, number);
+        }
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, lost.StatusCode);
+        var transferId = await fixture.Database.ScalarAsync<string>("SELECT transfer_id FROM paygw_transfer WHERE out_transfer_no = @n", ("@n", number));
+        Assert.Equal(1, ChannelTransferCount(transferId));
+        Assert.Equal("pending", await fixture.Database.ScalarAsync<string>("SELECT status FROM paygw_transfer WHERE transfer_id = @t", ("@t", transferId)));
+
+        // A re-send would be refused with a final code, as WeChat Pay (NOT_ENOUGH, USER_ACCOUNT_ABNORMAL) may answer a duplicate.
+        fixture.Simulator.SetBehaviour(transferId, new SimulatorBehaviour { Fail = new SimulatorFailure("PAYEE_ACCOUNT_CLOSED", "payee account closed", 409), Operations = [SimulatorOperation.Transfer], Times = 1 });
+        var retried = await TransferAsync(body);
+
+        Assert.Equal(transferId, (string?)retried["transfer_id"]);
+        Assert.Equal("succeeded", (string?)retried["status"]);
+        Assert.Equal(880, ChannelTransferred(transferId));
+        Assert.Equal("succeeded", await fixture.Database.ScalarAsync<string>("SELECT status FROM paygw_transfer WHERE transfer_id = @t", ("@t", transferId)));
+    }
+
+    [Fact]
     public async Task InvalidTransferRequests_AreProblemsThatCreateNothing()
     {
         var before = await fixture.Database.ScalarAsync<long>("SELECT COUNT(*) FROM paygw_transfer");
