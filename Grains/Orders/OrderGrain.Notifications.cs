@@ -26,14 +26,17 @@ public sealed partial class OrderGrain
 
     /// <summary>
     /// A webhook event: <c>order.{status}</c> when the order became final, <c>refund.{status}</c> (with the refund) when
-    /// a refund did. It carries the order as it is in this very write; its body never changes afterwards.
+    /// a refund did. It carries the order as it is in this very write, without its lists of notifications and refunds;
+    /// its body never changes afterwards.
     /// </summary>
     private StoredNotification NewEvent(OrderState order, string type, StoredRefund? refund = null)
     {
         var now = NowMs;
         var eventId = $"evt_{order.OrderId}_{order.Notifications.Count + 1}";
-        // The order's own notification list is left out of the event.
-        var view = order with { UpdatedAtMs = now, Notifications = [] };
+        // The order's own lists are left out: every body is stored in the order's one record, so an event carrying all
+        // refunds so far would grow that record quadratically (999 refunds allowed, ~200 fitted in its 16 MiB). The
+        // refund event carries its refund, and the order's refunded_amount says how much is refunded in all.
+        var view = order with { UpdatedAtMs = now, Notifications = [], Refunds = [] };
         var body = JsonSerializer.Serialize(
             new WebhookEvent(eventId, type, now / 1000, OrderResponse.From(view.ToView()), refund is null ? null : RefundResponse.From(view.ToRefundView(refund))),
             WireJson.Options);

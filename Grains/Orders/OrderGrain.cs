@@ -95,6 +95,15 @@ public sealed partial class OrderGrain(
             case OrderStatus.Failed:
                 return OrderResult.Fail(ErrorCodes.OrderNotClosable, "The order failed; there is nothing to close.");
         }
+        if (current.IsDeduction)
+        {
+            // A deduction has no close call, and "no such trade" does not mean none will come: a deduction whose answer
+            // was lost may still be on its way and charge. Closed now, that charge would land on an order the contract
+            // counts as failed, and it would charge the period again. Only the channel's answer ends it: supervision
+            // asks until then, and takes "never arrived" as closed only at expiry (ExpireAsync).
+            return OrderResult.Fail(ErrorCodes.OrderNotClosable,
+                $"A deduction cannot be closed: the channel has no way to stop one, so the gateway follows it until the channel reports it paid or failed; one the channel never received is closed at {DateTimeOffset.FromUnixTimeMilliseconds(current.ExpiresAtMs):O}.");
+        }
 
         var closed = await CloseAtChannelAsync();
         switch (closed.State)
@@ -303,9 +312,10 @@ public sealed partial class OrderGrain(
     }
 
     /// <summary>
-    /// A deduction has no payer to stop and no close call: only the channel's own final answer ends it. Never arrived
-    /// means nothing can be charged under this order any more (the contract starts a new attempt with a new order);
-    /// still processing stays open, because closing it here while the channel may still charge would lose money.
+    /// A deduction has no payer to stop and no close call: only the channel's own final answer ends it. Used at expiry
+    /// only (a merchant's close of a deduction is refused), when never arrived means nothing can be charged under this
+    /// order any more (the contract starts a new attempt with a new order); still processing stays open, because
+    /// closing it here while the channel may still charge would lose money.
     /// </summary>
     private static ChannelCloseResult CloseByQuery(ChannelQueryResult truth) => truth.State switch
     {

@@ -139,6 +139,37 @@ public sealed class ContractTests(PaymentFixture fixture) : IClassFixture<Paymen
     }
 
     [Fact]
+    public async Task MerchantCloseOfADeductionWhoseAnswerWasLost_IsRefusedAndThePeriodIsChargedOnce()
+    {
+        await BeijingDay.AwayFromMidnightAsync();
+        var contractId = (string)(await CreateAsync(NewContract("ct-close")))["contract_id"]!;
+        // The channel takes the deduction only after the gateway stopped waiting (ChannelTimeout 3 s): the order is
+        // unknown, and until the deduction lands the channel answers a query with "no such trade".
+        fixture.Simulator.SetBehaviour(contractId, new SimulatorBehaviour { DelayMs = 10_000, Operations = [SimulatorOperation.Deduct] });
+
+        fixture.Simulator.Contracts.Sign(contractId);
+
+        var order = await Eventually.HoldsAsync(
+            async () => await MerchantClient.JsonAsync(await _merchant.GetAsync($"/v1/orders/by-out-trade-no/{contractId}-1-1")),
+            o => (string?)o["status"] == "unknown", "the deduction's answer was lost", TimeSpan.FromSeconds(30));
+        var orderId = (string)order["order_id"]!;
+
+        var response = await _merchant.PostJsonAsync($"/v1/orders/{orderId}/close", new { });
+
+        // Closed now, the deduction landing later would be a charge for an order counted as failed, and the contract
+        // would charge the period again.
+        await ProblemAssert.IsProblemAsync(response, 409, ErrorCodes.OrderNotClosable, "a deduction cannot be closed");
+        Assert.Contains("deduction", (string?)(await MerchantClient.JsonAsync(response))["detail"], StringComparison.Ordinal);
+        Assert.Equal("unknown", (string?)(await MerchantClient.JsonAsync(await _merchant.GetAsync($"/v1/orders/{orderId}")))["status"]);
+
+        var charged = await WaitForAsync(contractId, c => (int)c["deductions_succeeded"]! == 1, "the late deduction settled the order");
+        var deduction = Assert.Single(charged["deductions"]!.AsArray())!;
+        Assert.Equal(orderId, (string?)deduction["order_id"]);
+        Assert.Equal(1, Charges(orderId));
+        fixture.Simulator.SetBehaviour(contractId, null);
+    }
+
+    [Fact]
     public async Task ContractWithMaxDeductionsReached_StopsRenewing()
     {
         await BeijingDay.AwayFromMidnightAsync();

@@ -143,6 +143,53 @@ public sealed class RefundTests(PaymentFixture fixture) : IClassFixture<PaymentF
     }
 
     [Fact]
+    public async Task HundredRefundsOfOneOrder_AllSucceedAndTheStoredStateGrowsLinearly()
+    {
+        // An order may have RefundId.MaxPerOrder (999) refunds, and its one stored record (every refund, every webhook
+        // event body) must stay writable all the way: the payload column is a MEDIUMBLOB (16 MiB). A refund event that
+        // carried the whole order with all its refunds grew the record quadratically: ~200 refunds did not fit.
+        const int count = 100, step = 25;
+        const long payloadLimit = 16 * 1024 * 1024;
+        var orderId = await PaidOrderAsync(1000, "refund-many");
+        Task<long> StoredBytesAsync() => fixture.Database.ScalarAsync<long>(
+            "SELECT LENGTH(PayloadBinary) FROM paygw_projected_state WHERE GrainTypeString = 'order' AND GrainIdExtensionString = @o", ("@o", orderId));
+        var sizes = new List<long> { await StoredBytesAsync() };
+
+        for (var n = 0; n < count; n++)
+        {
+            var response = await RefundAsync(orderId, 1, $"many-{orderId}-{n}");
+            Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            Assert.Equal("succeeded", (string?)(await MerchantClient.JsonAsync(response))["status"]);
+            if ((n + 1) % step == 0)
+            {
+                sizes.Add(await StoredBytesAsync());
+                // Each further step adds about what the first did (quadratic growth added 3×, 5×, … as much).
+                var first = sizes[1] - sizes[0];
+                var latest = sizes[^1] - sizes[^2];
+                Assert.True(latest < first * 5 / 4, $"refunds {n + 2 - step}-{n + 1} added {latest} bytes, the first {step} {first}: {string.Join(", ", sizes)}");
+            }
+        }
+
+        var order = await OrderAsync(orderId);
+        Assert.Equal(count, (long)order["refunded_amount"]!);
+        Assert.Equal(count, order["refunds"]!.AsArray().Count);
+        Assert.All(order["refunds"]!.AsArray(), r => Assert.Equal("succeeded", (string?)r!["status"]));
+        Assert.Equal(count, ChannelRefunded(orderId));
+        var perRefund = (sizes[^1] - sizes[0]) / count;
+        var atMaximum = sizes[^1] + perRefund * (RefundId.MaxPerOrder - count);
+        Assert.True(atMaximum < payloadLimit / 4, $"{RefundId.MaxPerOrder} refunds would store ~{atMaximum} bytes ({perRefund} per refund)");
+
+        // The refund events still tell the merchant which refund and how much of the order is refunded by then; the
+        // order's list of refunds is for GET /v1/orders/{id}.
+        var deliveries = await fixture.Webhooks.WaitForAsync("refund-many",
+            d => d.Where(x => x.Body.Contains("\"refund.succeeded\"")).Select(x => x.EventId).Distinct().Count() == count);
+        var last = JsonNode.Parse(deliveries.First(d => d.Body.Contains($"\"many-{orderId}-{count - 1}\"")).Body)!;
+        Assert.Equal($"{orderId}R{count:D3}", (string?)last["refund"]!["refund_id"]);
+        Assert.Equal(count, (long)last["order"]!["refunded_amount"]!);
+        Assert.Empty(last["order"]!["refunds"]!.AsArray());
+    }
+
+    [Fact]
     public async Task RepeatedRefundRequest_ReturnsOriginalAndDifferentBodyIsConflict()
     {
         var orderId = await PaidOrderAsync(800);
