@@ -107,8 +107,8 @@ public sealed class Report(BenchmarkOptions options, string database)
         {
             var floor = exchanges * http + clientCalls * client + localCalls * local + roundTrips * insert;
             var measured = _cpuPerOperation.TryGetValue(id, out var m) ? $"; measured in phase {id.TrimEnd('.')}: {m:0.00} ms, {m / floor:0.0}× its floor" : "";
-            _notes.Add($"Floor of {what}: {exchanges} HTTP exchanges ({http:0.000} ms each, F1) + {clientCalls} client calls ({client:0.000} ms, F2) + " +
-                $"{localCalls} silo calls ({local:0.000} ms, F3) + {roundTrips} database round trips at a raw INSERT's cost ({insert:0.000} ms, 1b) = " +
+            _notes.Add($"Floor of {what}: {exchanges} × an HTTP exchange ({http:0.000} ms, F1) + {clientCalls} × a client call ({client:0.000} ms, F2) + " +
+                $"{localCalls} × a silo call ({local:0.000} ms, F3) + {roundTrips} × a database round trip at a raw INSERT's cost ({insert:0.000} ms, 1b) = " +
                 $"{floor:0.00} ms of CPU (process and mariadbd) against the reference INSERT's {reference:0.000} ms: on a machine bound by CPU, " +
                 $"at most {reference / floor:0.00}× the reference even if the gateway's own work cost nothing{measured}.");
         }
