@@ -9,7 +9,8 @@ namespace PayGateway.Api.Admin;
 
 /// <summary>
 /// Operator contract search over <c>paygw_contract</c>, the SQL projection kept in the same transaction as each
-/// contract's grain state. Keyset pagination on contract id (ids sort by time), newest first, always on an index.
+/// contract's grain state. Keyset pagination on contract id (ids sort by time), newest first. A merchant's number is
+/// searched only within its app, where the unique (app, number) index finds it (<see cref="SearchRules.MerchantNumber"/>).
 /// </summary>
 public static class ContractSearch
 {
@@ -22,7 +23,7 @@ public static class ContractSearch
         [FromQuery(Name = "limit")] int limit = 50,
         CancellationToken cancellationToken = default)
     {
-        if (SearchRules.Limit(limit) is { } problem)
+        if ((SearchRules.Limit(limit) ?? SearchRules.App(appId) ?? SearchRules.MerchantNumber("out_contract_no", outContractNo, appId)) is { } problem)
         {
             return problem;
         }

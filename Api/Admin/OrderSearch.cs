@@ -9,7 +9,8 @@ namespace PayGateway.Api.Admin;
 
 /// <summary>
 /// Operator order search over <c>paygw_order</c>, the SQL projection kept in the same transaction as each
-/// order's grain state. Keyset pagination on order id (ids sort by time), newest first, always on an index.
+/// order's grain state. Keyset pagination on order id (ids sort by time), newest first. A merchant's number is
+/// searched only within its app, where the unique (app, number) index finds it (<see cref="SearchRules.MerchantNumber"/>).
 /// </summary>
 public static class OrderSearch
 {
@@ -22,7 +23,7 @@ public static class OrderSearch
         [FromQuery(Name = "limit")] int limit = 50,
         CancellationToken cancellationToken = default)
     {
-        if (SearchRules.Limit(limit) is { } problem)
+        if ((SearchRules.Limit(limit) ?? SearchRules.App(appId) ?? SearchRules.MerchantNumber("out_trade_no", outTradeNo, appId)) is { } problem)
         {
             return problem;
         }

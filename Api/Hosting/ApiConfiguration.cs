@@ -134,7 +134,7 @@ public static class ApiConfiguration
 
         app.MapGroup("/admin/v1").WithTags("Admin API").RequireAuthorization(OperatorAuthenticationHandler.PolicyName)
             .ProducesProblem(StatusCodes.Status401Unauthorized).MapAdmin();
-        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(OperatorAuthenticationHandler.PolicyName).ExcludeFromDescription();
+        app.MapOrleansDashboard(routePrefix: OperatorAuthenticationHandler.DashboardPath).RequireAuthorization(OperatorAuthenticationHandler.PolicyName).ExcludeFromDescription();
         app.MapGet("/healthz", () => TypedResults.Ok("ok")).ExcludeFromDescription();
         return app;
     }

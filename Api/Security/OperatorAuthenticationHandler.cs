@@ -11,7 +11,10 @@ namespace PayGateway.Api.Security;
 
 /// <summary>
 /// Operators authenticate with a token: <c>Authorization: Bearer TOKEN</c> for tools, or HTTP Basic with the
-/// token as password for a browser opening the dashboard. Only SHA-256 hashes of tokens are configured, and
+/// token as password for a browser opening the dashboard. Basic counts only under <see cref="DashboardPath"/>: a
+/// browser that signed in there sends the cached credentials with every request to this host, a cross-site form POST
+/// included (no preflight), so taking them on the operator API would let any web page resolve review items, resend
+/// notifications or start reconciliations in the operator's name. Only SHA-256 hashes of tokens are configured, and
 /// comparison is constant-time.
 /// </summary>
 public sealed class OperatorAuthenticationHandler(
@@ -22,6 +25,9 @@ public sealed class OperatorAuthenticationHandler(
 {
     public const string SchemeName = "Operator";
     public const string PolicyName = "Operator";
+    public const string DashboardPath = "/dashboard";
+
+    private bool ForDashboard => Request.Path.StartsWithSegments(DashboardPath);
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -33,6 +39,10 @@ public sealed class OperatorAuthenticationHandler(
         }
         else if (header.StartsWith("Basic ", StringComparison.Ordinal))
         {
+            if (!ForDashboard)
+            {
+                return Task.FromResult(AuthenticateResult.Fail("Basic credentials are for the dashboard only."));
+            }
             try
             {
                 var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
@@ -58,9 +68,12 @@ public sealed class OperatorAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        // Basic makes a browser ask for credentials on the dashboard; tools use Bearer.
-        Response.Headers.WWWAuthenticate = "Basic realm=\"paygw-operator\", charset=\"UTF-8\"";
-        await ProblemCatalog.WriteAsync(Context, ErrorCodes.OperatorUnauthorized, "Send an operator token as a Bearer token or as the Basic password.");
+        // Basic makes a browser ask for credentials on the dashboard. Elsewhere it would have the browser ask for
+        // credentials the operator API then refuses: tools there use Bearer.
+        Response.Headers.WWWAuthenticate = ForDashboard ? "Basic realm=\"paygw-operator\", charset=\"UTF-8\"" : "Bearer realm=\"paygw-operator\"";
+        await ProblemCatalog.WriteAsync(Context, ErrorCodes.OperatorUnauthorized, ForDashboard
+            ? "Send an operator token as the Basic password or as a Bearer token."
+            : "Send an operator token as a Bearer token (Basic credentials are taken on the dashboard only).");
     }
 
     private bool IsKnownToken(string token)

@@ -83,6 +83,13 @@ public sealed class ChannelAccountGrain(
         {
             return new GatewayError(ErrorCodes.ValidationFailed, "base_url must be an absolute http(s) URL.");
         }
+        // Settings are stored unsealed and shown back to operators, and the adapters' public-key loaders (ImportFromPem)
+        // would also take a private key pasted into a public-key setting by mistake: refuse it here, without echoing it.
+        if (config.Settings.FirstOrDefault(s => s.Value.Contains("PRIVATE KEY", StringComparison.Ordinal)).Key is { } holdsPrivateKey)
+        {
+            return new GatewayError(ErrorCodes.ValidationFailed,
+                $"Setting '{holdsPrivateKey}' holds a private key. Settings are stored in plain text; private keys belong in secrets.");
+        }
         var unsupported = config.EnabledMethods.Where(m => !adapter.SupportedMethods.Contains(m)).ToList();
         if (unsupported.Count > 0)
         {

@@ -9,16 +9,40 @@ namespace PayGateway.Tests.Api;
 public sealed class AdminApiTests(PaymentFixture fixture) : IClassFixture<PaymentFixture>
 {
     [Theory]
-    [InlineData("/admin/v1/apps/app_hmac")]
-    [InlineData("/admin/v1/orders")]
-    [InlineData("/dashboard")]
-    [InlineData("/dashboard/")]
-    public async Task AnonymousOperatorRequest_Returns401Problem(string path)
+    [InlineData("/admin/v1/apps/app_hmac", "Bearer")]
+    [InlineData("/admin/v1/orders", "Bearer")]
+    [InlineData("/dashboard", "Basic")]
+    [InlineData("/dashboard/", "Basic")]
+    public async Task AnonymousOperatorRequest_Returns401ProblemAskingForTheSchemeThePathTakes(string path, string scheme)
     {
         var response = await fixture.Api.CreateClient().GetAsync(path);
 
         await ProblemAssert.IsProblemAsync(response, 401, "OPERATOR_UNAUTHORIZED", path);
-        Assert.Contains("Basic", response.Headers.WwwAuthenticate.ToString());
+        Assert.StartsWith(scheme + " ", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BasicCredentialsOnAnAdminPost_Return401AndLeaveTheItemOpen_BearerResolvesIt()
+    {
+        // A browser that signed in to the dashboard replays Basic credentials on any request to this host, a
+        // cross-site form POST included: the operator API must not take them.
+        var merchant = fixture.HmacMerchant();
+        var created = await merchant.PostJsonAsync("/v1/orders", PaymentFixture.NewOrder(amount: 800));
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var id = (string)(await MerchantClient.JsonAsync(created))["order_id"]!;
+        Assert.False((await fixture.PostMockCallbackAsync(fixture.Api.CreateClient(), GatewayFixture.DatacenterCode, PaymentFixture.MockAccountId, id, "SUCCEEDED", 801)).IsSuccessStatusCode);
+        using var admin = fixture.OperatorClient();
+        var itemId = (long)Assert.Single((await admin.GetFromJsonAsync<JsonObject>($"/admin/v1/review-items?order_id={id}"))!["items"]!.AsArray())!["id"]!;
+        using var browser = fixture.Api.CreateClient();
+        browser.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("operator:" + fixture.Secrets.OperatorToken)));
+
+        var refused = await browser.PostAsync($"/admin/v1/review-items/{itemId}/resolve", null);
+
+        await ProblemAssert.IsProblemAsync(refused, 401, "OPERATOR_UNAUTHORIZED", "Basic on the operator API");
+        Assert.Single((await admin.GetFromJsonAsync<JsonObject>($"/admin/v1/review-items?order_id={id}"))!["items"]!.AsArray());
+        var resolved = await admin.PostAsync($"/admin/v1/review-items/{itemId}/resolve", null);
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+        Assert.NotNull((string?)(await MerchantClient.JsonAsync(resolved))["resolved_at"]);
     }
 
     [Fact]
@@ -39,9 +63,11 @@ public sealed class AdminApiTests(PaymentFixture fixture) : IClassFixture<Paymen
         client.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("operator:" + fixture.Secrets.OperatorToken)));
 
         var response = await client.GetAsync("/dashboard/");
+        var data = await client.GetAsync("/dashboard/version");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("html", response.Content.Headers.ContentType?.MediaType ?? "");
+        Assert.Equal(HttpStatusCode.OK, data.StatusCode); // what the page itself fetches takes Basic too
     }
 
     [Fact]
@@ -194,6 +220,51 @@ public sealed class AdminApiTests(PaymentFixture fixture) : IClassFixture<Paymen
         await ProblemAssert.IsProblemAsync(await admin.GetAsync("/admin/v1/apps/app_privkey"), 404, "APP_NOT_FOUND", "not stored");
     }
 
+    [Theory]
+    [InlineData("alipay", "alipay_public_key")]
+    [InlineData("wechatpay", "wechatpay_public_key")]
+    public async Task PrivateKeyPastedAsChannelPublicKey_Returns400AndLeavesTheAccountAsItWas(string channel, string setting)
+    {
+        // Settings are stored unsealed and shown to operators, and ImportFromPem would take the private key as a public one.
+        using var merchantKey = System.Security.Cryptography.RSA.Create(2048);
+        using var channelKey = System.Security.Cryptography.RSA.Create(2048);
+        var account = $"/admin/v1/channel-accounts/{channel}/privkey_{Guid.NewGuid():N}";
+        object Config(string channelKeyPem) => channel == "alipay"
+            ? new
+            {
+                base_url = "http://sim.test/",
+                settings = new Dictionary<string, string> { ["app_id"] = "2021000000000001", [setting] = channelKeyPem },
+                secrets = new Dictionary<string, string> { ["app_private_key"] = merchantKey.ExportPkcs8PrivateKeyPem() },
+                enabled_methods = new[] { "QR_CODE" },
+                enabled = true,
+            }
+            : new
+            {
+                base_url = "http://sim.test/",
+                settings = new Dictionary<string, string>
+                {
+                    ["mchid"] = "1900000001",
+                    ["appid"] = "wx0000000000000001",
+                    ["serial_no"] = "5157F09EFDC096DE15EBE81A47057A72",
+                    ["wechatpay_public_key_id"] = "PUB_KEY_ID_0001",
+                    [setting] = channelKeyPem,
+                },
+                secrets = new Dictionary<string, string> { ["private_key"] = merchantKey.ExportPkcs8PrivateKeyPem(), ["apiv3_key"] = new string('k', 32) },
+                enabled_methods = new[] { "QR_CODE" },
+                enabled = true,
+            };
+        using var admin = fixture.OperatorClient();
+        var stored = await admin.PutAsJsonAsync(account, Config(channelKey.ExportSubjectPublicKeyInfoPem()));
+        Assert.True(stored.IsSuccessStatusCode, await stored.Content.ReadAsStringAsync());
+        var before = await admin.GetStringAsync(account);
+
+        var response = await admin.PutAsJsonAsync(account, Config(channelKey.ExportPkcs8PrivateKeyPem()));
+
+        await ProblemAssert.IsProblemAsync(response, 400, "VALIDATION_FAILED", channel);
+        Assert.DoesNotContain("PRIVATE", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, await admin.GetStringAsync(account));
+    }
+
     [Fact]
     public async Task OversizedAdminBody_Returns413AndStoresNothing()
     {
@@ -249,6 +320,48 @@ public sealed class AdminApiTests(PaymentFixture fixture) : IClassFixture<Paymen
         Assert.NotNull(paths["/v1/orders"]!["post"]!["requestBody"]!["content"]!["application/json"]);
         Assert.Equal(HttpStatusCode.OK, docsPage.StatusCode);
         Assert.Contains("html", docsPage.Content.Headers.ContentType?.MediaType ?? "");
+    }
+
+    [Theory]
+    [InlineData("/admin/v1/orders?app_id=app_hmac&out_trade_no=%E8%AE%A2%E5%8D%95")]
+    [InlineData("/admin/v1/orders?app_id=%C3%A9")]
+    [InlineData("/admin/v1/orders?app_id=app%20hmac")]
+    [InlineData("/admin/v1/contracts?app_id=app_hmac&out_contract_no=%C3%A9")]
+    [InlineData("/admin/v1/contracts?app_id=%E8%AE%A2%E5%8D%95")]
+    public async Task SearchWithNonAsciiOrMalformedNumber_Returns400Problem(string path)
+    {
+        using var admin = fixture.OperatorClient();
+
+        var response = await admin.GetAsync(path);
+
+        await ProblemAssert.IsProblemAsync(response, 400, "VALIDATION_FAILED", path);
+        Assert.Contains("[A-Za-z0-9_-]", (string?)(await MerchantClient.JsonAsync(response))["detail"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/admin/v1/orders?out_trade_no=abc")]
+    [InlineData("/admin/v1/orders?status=pending&out_trade_no=abc")]
+    [InlineData("/admin/v1/contracts?out_contract_no=abc")]
+    public async Task SearchByMerchantNumberWithoutApp_Returns400Problem(string path)
+    {
+        // The only index holding the merchant's number is (app_id, number): without the app the search walks every row.
+        using var admin = fixture.OperatorClient();
+
+        var response = await admin.GetAsync(path);
+
+        await ProblemAssert.IsProblemAsync(response, 400, "VALIDATION_FAILED", path);
+        Assert.Contains("app_id", (string?)(await MerchantClient.JsonAsync(response))["detail"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ContractSearchByAppAndNumber_ReturnsAPage()
+    {
+        using var admin = fixture.OperatorClient();
+
+        var page = await MerchantClient.JsonAsync(await admin.GetAsync($"/admin/v1/contracts?app_id={PaymentFixture.HmacAppId}&out_contract_no=never-signed"));
+
+        Assert.Empty(page["contracts"]!.AsArray());
+        Assert.Null(page["next_cursor"]);
     }
 
     [Fact]

@@ -508,11 +508,17 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
             ("no token on reconciliation run", HttpMethod.Post, $"/admin/v1/reconciliations/mock/{PaymentFixture.MockAccountId}/2026-01-01", null),
             ("wrong token on reconciliation report", HttpMethod.Get, $"/admin/v1/reconciliations/mock/{PaymentFixture.MockAccountId}/2026-01-01", "Bearer " + new string('1', 48)),
             ("merchant signature on reconciliation items", HttpMethod.Get, "/admin/v1/reconciliation-items", Good()),
+            // The right token, but as a browser replays it after a dashboard sign-in: Basic counts on the dashboard only.
+            ("dashboard basic credentials on resend", HttpMethod.Post, $"/admin/v1/orders/{_paidAmountOrder}/notifications/evt_x/resend", OperatorBasic()),
+            ("dashboard basic credentials on reconciliation run", HttpMethod.Post, $"/admin/v1/reconciliations/mock/{PaymentFixture.MockAccountId}/2026-01-01", OperatorBasic()),
+            ("dashboard basic credentials on review item resolve", HttpMethod.Post, "/admin/v1/review-items/1/resolve", OperatorBasic()),
         })
         {
             cases.Add(new Case("operator: " + name, () => Send(method, path, method == HttpMethod.Get ? null : "{}"u8.ToArray(), token), 401, "OPERATOR_UNAUTHORIZED"));
         }
         return cases;
+
+        string OperatorBasic() => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("operator:" + fixture.Secrets.OperatorToken));
     }
 
     [Fact]
@@ -565,12 +571,23 @@ public sealed class BadInputCorpusTests(BadInputCorpusTests.QuietFixture fixture
         {
             Add($"reconciliation items {query}", HttpMethod.Get, "/admin/v1/reconciliation-items?" + query, 400, "VALIDATION_FAILED");
         }
+        // Non-ASCII (the columns are ASCII: MariaDB would refuse the comparison) or not a number at all; a merchant's
+        // number without its app (no index holds the number alone).
+        foreach (var query in new[]
+        {
+            "orders?out_trade_no=%E8%AE%A2%E5%8D%95", "orders?app_id=app_hmac&out_trade_no=%E8%AE%A2%E5%8D%95", "orders?app_id=%C3%A9",
+            "orders?app_id=a%20b", "orders?out_trade_no=corpus-target", "contracts?out_contract_no=%C3%A9",
+            "contracts?app_id=app_hmac&out_contract_no=%C3%A9", "contracts?app_id=%E8%AE%A2%E5%8D%95", "contracts?out_contract_no=corpus-c",
+        })
+        {
+            Add($"search {query}", HttpMethod.Get, "/admin/v1/" + query, 400, "VALIDATION_FAILED");
+        }
         return cases;
     }
 
     [Fact]
     public async Task OperatorRequestsThatCannotBeServed_Get4xxProblems_AndChangeNothing() =>
-        await AssertCorpusAsync(OperatorRequests(), 24, IsProblem);
+        await AssertCorpusAsync(OperatorRequests(), 33, IsProblem);
 
     [Fact]
     public async Task UnknownAndForeignOrders_Get404Problems_AndChangeNothing() =>
