@@ -12,7 +12,10 @@ public sealed class MerchantAppCache(IGrainFactory grains, SecretProtector prote
     /// <summary>How long a silo that missed an invalidation can still use an old version.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(10);
 
-    private readonly VersionedCache<MerchantAppKeys> _cache = new(clock, MaxAge);
+    /// <summary>How long a silo answers "not found" for a key without asking its grain (creating it ends this at once).</summary>
+    public static readonly TimeSpan NotFoundMaxAge = TimeSpan.FromSeconds(1);
+
+    private readonly VersionedCache<MerchantAppKeys> _cache = new(clock, MaxAge, NotFoundMaxAge);
 
     /// <summary>The app's keys, or null when no such app exists.</summary>
     public ValueTask<MerchantAppKeys?> GetAsync(string appId) => _cache.GetOrLoadAsync(appId, async () =>

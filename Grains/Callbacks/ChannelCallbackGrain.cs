@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using PayGateway.Caching;
 using PayGateway.Channels;
 
 namespace PayGateway.Callbacks;
@@ -13,12 +14,16 @@ namespace PayGateway.Callbacks;
 public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccountOpener accounts, ReviewLog review, GatewayMetrics metrics)
     : Grain, IChannelCallbackGrain
 {
+    // Keyed by the channel and account the callback's URL names, which anyone can make up.
+    private readonly NotFoundLetGo _letGo = new();
+
     public async Task<CallbackReply> HandleAsync(CallbackEnvelope envelope)
     {
         var key = this.GetPrimaryKeyString().Split(':', 2);
         var (channelName, accountId) = (key[0], key[1]);
         if (channels.Find(channelName) is not { } adapter)
         {
+            _letGo.Schedule(this, () => true); // the channels are fixed at start-up
             return new CallbackReply(404, "text/plain", "unknown channel");
         }
         var request = new ChannelCallbackRequest(new Dictionary<string, string>(envelope.Headers, StringComparer.OrdinalIgnoreCase), envelope.Body, envelope.ContentType);
@@ -34,6 +39,7 @@ public sealed class ChannelCallbackGrain(ChannelRegistry channels, ChannelAccoun
         var account = await accounts.GetAsync(channelName, accountId);
         if (account is null)
         {
+            _letGo.Schedule(this, () => true); // the next callback for it asks the account again
             await review.RecordAsync(ReviewKinds.Callback, channelName, accountId, null, "ACCOUNT_NOT_FOUND", "Callback for an account that does not exist.", body);
             return false;
         }

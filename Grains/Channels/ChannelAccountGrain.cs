@@ -20,6 +20,8 @@ public sealed class ChannelAccountGrain(
     private static readonly TimeSpan EnrollmentWait = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan EnrollmentRetry = TimeSpan.FromMinutes(1);
 
+    private readonly NotFoundLetGo _letGo = new();
+
     private string Channel => this.GetPrimaryKeyString().Split(':', 2)[0];
     private string AccountId => this.GetPrimaryKeyString().Split(':', 2)[1];
 
@@ -64,9 +66,9 @@ public sealed class ChannelAccountGrain(
         return new ChannelAccountResult(ToView(), null);
     }
 
-    public Task<ChannelAccountView?> GetAsync() => Task.FromResult(state.State.Exists ? ToView() : null);
+    public Task<ChannelAccountView?> GetAsync() => Task.FromResult(Exists() ? ToView() : null);
 
-    public Task<SealedChannelAccount?> GetSealedAsync() => Task.FromResult(state.State.Exists
+    public Task<SealedChannelAccount?> GetSealedAsync() => Task.FromResult(Exists()
         ? new SealedChannelAccount(Channel, AccountId, state.State.BaseUrl, state.State.Settings, state.State.SealedSecrets, state.State.EnabledMethods, state.State.Enabled)
         {
             Version = state.State.Version,
@@ -107,6 +109,19 @@ public sealed class ChannelAccountGrain(
         state.State.EnabledMethods,
         state.State.Enabled,
         DateTimeOffset.FromUnixTimeMilliseconds(state.State.UpdatedAtMs));
+
+    /// <summary>
+    /// Whether the account is configured. When it is not, this activation goes soon (<see cref="NotFoundLetGo"/>):
+    /// an unauthenticated callback can name any account.
+    /// </summary>
+    private bool Exists()
+    {
+        if (!state.State.Exists)
+        {
+            _letGo.Schedule(this, () => !state.State.Exists);
+        }
+        return state.State.Exists;
+    }
 
     // The account is stored either way. The enrolment is retried by a reminder until the scheduler confirms it: a
     // reminder outlives this call, this activation and this silo, and registering it first means no crash or dropped

@@ -28,7 +28,10 @@ public sealed class ChannelAccountOpener(SecretProtector protector, IOptions<Gat
     /// <summary>How long a silo that missed an invalidation can still use an old version.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(10);
 
-    private readonly VersionedCache<CachedChannelAccount> _cache = new(clock, MaxAge);
+    /// <summary>How long a silo answers "not found" for a key without asking its grain (creating it ends this at once).</summary>
+    public static readonly TimeSpan NotFoundMaxAge = TimeSpan.FromSeconds(1);
+
+    private readonly VersionedCache<CachedChannelAccount> _cache = new(clock, MaxAge, NotFoundMaxAge);
 
     public static string SecretPurpose(string channel, string accountId, string name) => $"channel:{channel}:{accountId}:{name}";
 

@@ -20,6 +20,8 @@ public sealed class MerchantAppGrain(
     // Opened key material, rebuilt when the configuration changes; never written anywhere.
     private MerchantAppKeys? _keys;
 
+    private readonly NotFoundLetGo _letGo = new();
+
     private string AppId => this.GetPrimaryKeyString();
 
     public async Task<MerchantAppResult> ConfigureAsync(MerchantAppConfig config)
@@ -66,7 +68,7 @@ public sealed class MerchantAppGrain(
         await router.ResolveAsync([.. (Exists() ? state.State.Channels : []).Select(r => new ChannelRoute(r.Channel, r.AccountId))], channel, method);
 
     /// <summary>
-    /// Whether the app is configured. When it is not, this activation goes once the call is answered: any
+    /// Whether the app is configured. When it is not, this activation goes soon (<see cref="NotFoundLetGo"/>): any
     /// unauthenticated request names an app_id, and activations for made-up ones would otherwise fill the silo's
     /// memory until idle collection (15 minutes).
     /// </summary>
@@ -74,7 +76,7 @@ public sealed class MerchantAppGrain(
     {
         if (!state.State.Exists)
         {
-            DeactivateOnIdle();
+            _letGo.Schedule(this, () => !state.State.Exists);
         }
         return state.State.Exists;
     }

@@ -131,6 +131,60 @@ public sealed class MerchantAuthTests(PaymentFixture fixture) : IClassFixture<Pa
         Assert.Equal(HttpStatusCode.NotFound, (await fixture.RsaMerchant().GetAsync(UnknownOrder)).StatusCode); // authenticated
     }
 
+    [Fact]
+    public async Task BurstForOneUnknownApp_EveryAnswerIs401UnknownApp()
+    {
+        // Concurrent requests for one made-up app_id must not be forwarded from one letting-go activation to the
+        // next past Orleans' forwarding limit: that surfaced as 503s instead of the merchant's 401.
+        var appId = $"burst{Guid.NewGuid():N}"[..20];
+        var merchant = fixture.HmacMerchant();
+
+        // As many at once as one app_id is admitted (more would be answered 429 RATE_LIMITED before the lookup).
+        using var admitted = new SemaphoreSlim(new PayGateway.Api.Admission.AdmissionOptions().AppConcurrency);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+        {
+            await admitted.WaitAsync();
+            try
+            {
+                return await merchant.GetAsync(UnknownOrder, new MerchantClient.Tweaks(AppId: appId));
+            }
+            finally
+            {
+                admitted.Release();
+            }
+        }));
+
+        for (var i = 0; i < responses.Length; i++)
+        {
+            await ProblemAssert.IsProblemAsync(responses[i], 401, "AUTH_UNKNOWN_APP", $"request {i}");
+        }
+    }
+
+    [Fact]
+    public async Task AppConfiguredRightAfterUnknownAnswer_AuthenticatesAtOnce()
+    {
+        // A silo remembers "no such app" for a moment; creating the app must end that at once, not after the moment.
+        var appId = $"late{Guid.NewGuid():N}"[..20];
+        var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var merchant = new MerchantClient(fixture.Api.CreateClient(), appId, hmacSecret: Encoding.UTF8.GetBytes(secret));
+        await ProblemAssert.IsProblemAsync(await merchant.GetAsync(UnknownOrder), 401, "AUTH_UNKNOWN_APP", "before it exists");
+
+        using var admin = fixture.OperatorClient();
+        var configured = await admin.PutAsJsonAsync($"/admin/v1/apps/{appId}", new
+        {
+            name = "Late shop",
+            auth_scheme = "HMAC",
+            hmac_secret = secret,
+            webhook_secret = fixture.WebhookSecret,
+            channels = new[] { new { channel = "mock", account_id = PaymentFixture.MockAccountId } },
+            enabled = true,
+        });
+        Assert.Equal(HttpStatusCode.OK, configured.StatusCode);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await merchant.GetAsync(UnknownOrder)).StatusCode); // authenticated
+    }
+
     [Theory]
     [InlineData(-301)]
     [InlineData(301)]

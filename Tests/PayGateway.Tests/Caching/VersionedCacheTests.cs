@@ -11,7 +11,7 @@ public sealed class VersionedCacheTests
     [Fact]
     public void Invalidation_DropsTheOlderEntry()
     {
-        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10));
+        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
         cache.Store("app", 1, "v1");
 
         cache.Invalidate("app", 2);
@@ -22,7 +22,7 @@ public sealed class VersionedCacheTests
     [Fact]
     public void LoadThatStartedBeforeAnInvalidation_IsNotStored()
     {
-        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10));
+        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
 
         cache.Invalidate("app", 2); // the change landed while a load of version 1 was in flight
         cache.Store("app", 1, "v1");
@@ -36,7 +36,7 @@ public sealed class VersionedCacheTests
     [Fact]
     public void OlderStore_DoesNotReplaceANewerEntry()
     {
-        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10));
+        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
         cache.Store("app", 3, "v3");
 
         cache.Store("app", 2, "v2");
@@ -48,7 +48,7 @@ public sealed class VersionedCacheTests
     [Fact]
     public void Entry_ExpiresAfterMaxAge()
     {
-        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10));
+        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
         cache.Store("app", 1, "v1");
 
         _clock.Advance(TimeSpan.FromSeconds(9));
@@ -60,7 +60,7 @@ public sealed class VersionedCacheTests
     [Fact]
     public async Task Miss_LoadsOnceAndThenServesFromMemory()
     {
-        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10));
+        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
         var loads = 0;
         Task<(long, string)?> Load()
         {
@@ -75,9 +75,9 @@ public sealed class VersionedCacheTests
     }
 
     [Fact]
-    public async Task MissingValue_IsNotCached()
+    public async Task MissingValue_IsRememberedForTheAbsentAgeOnly()
     {
-        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10));
+        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
         var loads = 0;
         Task<(long, string)?> Load()
         {
@@ -87,7 +87,56 @@ public sealed class VersionedCacheTests
 
         Assert.Null(await cache.GetOrLoadAsync("app", Load));
         Assert.Null(await cache.GetOrLoadAsync("app", Load));
+        Assert.Equal(1, loads);
 
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await cache.GetOrLoadAsync("app", Load));
         Assert.Equal(2, loads);
+    }
+
+    [Fact]
+    public async Task MissingValue_IsForgottenWhenTheKeyIsCreated()
+    {
+        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
+        (long, string)? stored = null;
+        Assert.Null(await cache.GetOrLoadAsync("app", () => Task.FromResult(stored)));
+
+        stored = (1, "v1");
+        cache.Invalidate("app", 1);
+
+        Assert.Equal("v1", await cache.GetOrLoadAsync("app", () => Task.FromResult(stored)));
+    }
+
+    [Fact]
+    public async Task MissingAnswerOfALoadThatStartedBeforeTheCreation_IsNotRemembered()
+    {
+        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
+
+        Assert.Null(await cache.GetOrLoadAsync("app", () =>
+        {
+            cache.Invalidate("app", 1); // created while the load (which saw nothing) was in flight
+            return Task.FromResult<(long, string)?>(null);
+        }));
+
+        Assert.Equal("v1", await cache.GetOrLoadAsync("app", () => Task.FromResult<(long, string)?>((1, "v1"))));
+    }
+
+    [Fact]
+    public async Task MissingValue_IsRememberedAcrossAGenerationChange()
+    {
+        var cache = new VersionedCache<string>(_clock, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(1));
+        var loads = 0;
+        Task<(long, string)?> Load()
+        {
+            loads++;
+            return Task.FromResult<(long, string)?>(null);
+        }
+        _clock.Advance(TimeSpan.FromMilliseconds(900));
+        Assert.Null(await cache.GetOrLoadAsync("app", Load));
+
+        _clock.Advance(TimeSpan.FromMilliseconds(200)); // the generation it was stored in is now the older one
+        Assert.Null(await cache.GetOrLoadAsync("app", Load));
+
+        Assert.Equal(1, loads);
     }
 }

@@ -125,6 +125,34 @@ public sealed class PaymentLoopTests(PaymentFixture fixture) : IClassFixture<Pay
     }
 
     [Fact]
+    public async Task CallbacksForUnknownAccountsAndChannels_LeaveNoActivations_AndConfiguredAccountStillWorks()
+    {
+        // Callbacks are unauthenticated until their account's keys are found: made-up accounts or channel names must
+        // not keep grains in memory until idle collection, nor be forwarded between letting-go activations.
+        var prefix = $"ghost{Guid.NewGuid():N}"[..16];
+        var client = fixture.Api.CreateClient();
+        var orderId = await CreateAsync(PaymentFixture.NewOrder(amount: 1234));
+        var unknownAccounts = Enumerable.Range(0, 100).Select(i => fixture.PostMockCallbackAsync(client, GatewayFixture.DatacenterCode, $"{prefix}-{i}", orderId, "SUCCEEDED", 1234));
+        var burstForOneAccount = Enumerable.Range(0, 20).Select(_ => fixture.PostMockCallbackAsync(client, GatewayFixture.DatacenterCode, $"{prefix}-burst", orderId, "SUCCEEDED", 1234));
+        var unknownChannels = Enumerable.Range(0, 5).Select(i => client.PostAsync($"/v1/callbacks/{GatewayFixture.DatacenterCode}/{prefix}x{i}/{PaymentFixture.MockAccountId}", new StringContent("{}")));
+
+        var responses = await Task.WhenAll([.. unknownAccounts, .. burstForOneAccount, .. unknownChannels]);
+
+        Assert.All(responses[..120], r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        Assert.All(responses[120..], r => Assert.Equal(HttpStatusCode.NotFound, r.StatusCode));
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+        await Eventually.HoldsAsync(
+            async () => (await management.GetDetailedGrainStatistics()).Count(s => s.GrainId.Key.ToString()!.Contains(prefix, StringComparison.Ordinal)),
+            count => count == 0, "the unknown accounts' and channels' grains are deactivated", TimeSpan.FromSeconds(10));
+        Assert.Equal("pending", (string?)(await OrderAsync(orderId))["status"]);
+
+        var accepted = await fixture.PostMockCallbackAsync(client, GatewayFixture.DatacenterCode, PaymentFixture.MockAccountId, orderId, "SUCCEEDED", 1234);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal("succeeded", (string?)(await OrderAsync(orderId))["status"]);
+    }
+
+    [Fact]
     public async Task LateClosedCallbackAfterSuccess_NeverUndoesSucceeded()
     {
         var id = await CreateAsync(PaymentFixture.NewOrder(amount: 800));
