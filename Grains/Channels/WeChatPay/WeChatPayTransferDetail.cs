@@ -52,6 +52,39 @@ public sealed record WeChatPayTransferDetail(
     }
 }
 
+/// <summary>A batch as the batch query by out_batch_no reports it (<c>transfer_batch</c>; amounts in fen).</summary>
+public sealed record WeChatPayTransferBatch(string? MchId, string OutBatchNo, string? BatchId, string? BatchStatus, long TotalAmount)
+{
+    /// <summary>Parses a batch answer; requires <c>transfer_batch</c> with out_batch_no and an integer total_amount.</summary>
+    public static bool TryParse(string json, [NotNullWhen(true)] out WeChatPayTransferBatch? batch)
+    {
+        batch = null;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("transfer_batch", out var root) || root.ValueKind != JsonValueKind.Object
+                || !WeChatPayJson.TryGetString(root, "out_batch_no", out var outBatchNo)
+                || WeChatPayJson.GetInt64OrNull(root, "total_amount") is not { } totalAmount)
+            {
+                return false;
+            }
+
+            batch = new WeChatPayTransferBatch(
+                WeChatPayJson.GetStringOrNull(root, "mchid"),
+                outBatchNo,
+                WeChatPayJson.GetStringOrNull(root, "batch_id"),
+                WeChatPayJson.GetStringOrNull(root, "batch_status"),
+                totalAmount);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}
+
 /// <summary>Maps a transfer detail's <c>detail_status</c> onto the gateway's view of a transfer.</summary>
 public static class WeChatPayTransferStates
 {

@@ -29,7 +29,7 @@ internal sealed class WeChatPayTransfers(WeChatPayApiClient api)
     };
 
     // INVALID_REQUEST also answers a repeat of an out_batch_no WeChat already holds with other content; the
-    // transfer is looked up before it is called failed.
+    // transfer is looked up before it is called failed, and only a batch WeChat does not hold makes it failed.
     private const string AmbiguousRefusal = "INVALID_REQUEST";
 
     private static readonly HashSet<string> NotFoundCodes = new(StringComparer.Ordinal) { "NOT_FOUND", "RESOURCE_NOT_EXISTS" };
@@ -104,6 +104,8 @@ internal sealed class WeChatPayTransfers(WeChatPayApiClient api)
         {
             if (code == AmbiguousRefusal)
             {
+                // NotFound comes from the batch query (see QueryTransferAsync): WeChat holds no batch under this number,
+                // so the refusal was about this request. A batch whose detail is not visible yet is Pending, not this.
                 var query = await QueryTransferAsync(merchant, request, cancellationToken).ConfigureAwait(false);
                 if (query.State != ChannelFundsState.NotFound)
                 {
@@ -117,6 +119,11 @@ internal sealed class WeChatPayTransfers(WeChatPayApiClient api)
         return new ChannelTransferResult(ChannelFundsState.Unknown, ErrorCode: code ?? "CHANNEL_UNKNOWN", ErrorMessage: message ?? response.Describe());
     }
 
+    /// <summary>
+    /// The transfer's detail; NotFound only when WeChat holds no batch under the transfer id, so that sending it again
+    /// is safe. WeChat processes a batch asynchronously and answers its detail NOT_FOUND until it has ("转账还在处理中
+    /// … 请不要直接当做转账失败处理"), so a missing detail is checked against the batch query.
+    /// </summary>
     public async Task<ChannelTransferResult> QueryTransferAsync(WeChatPayMerchant merchant, ChannelTransferRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -151,6 +158,36 @@ internal sealed class WeChatPayTransfers(WeChatPayApiClient api)
                 _ => new ChannelTransferResult(ChannelFundsState.Unknown, detail.BatchId, ErrorCode: detail.DetailStatus,
                     ErrorMessage: "Unfamiliar WeChat Pay detail_status."),
             };
+        }
+
+        var (code, message) = response.Error();
+        if (response.StatusCode == 404 && code is not null && NotFoundCodes.Contains(code))
+        {
+            return await QueryBatchAsync(merchant, request, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ChannelTransferResult(ChannelFundsState.Unknown, ErrorCode: code ?? "CHANNEL_UNKNOWN", ErrorMessage: message ?? response.Describe());
+    }
+
+    /// <summary>Asked when the detail is not found: a batch WeChat holds is Pending (still processed), none is NotFound.</summary>
+    private async Task<ChannelTransferResult> QueryBatchAsync(WeChatPayMerchant merchant, ChannelTransferRequest request, CancellationToken cancellationToken)
+    {
+        var id = Uri.EscapeDataString(request.TransferId);
+        var response = await api.SendAsync(merchant, HttpMethod.Get, $"{Path}/out-batch-no/{id}?need_query_detail=false", null, cancellationToken)
+            .ConfigureAwait(false);
+        if (!response.IsVerified)
+        {
+            return ChannelTransferResult.Unknown(response.Describe());
+        }
+
+        if (response.StatusCode == 200)
+        {
+            // As for the detail: a verified answer about another batch, amount or merchant is not an answer.
+            return WeChatPayTransferBatch.TryParse(Encoding.UTF8.GetString(response.Body), out var batch)
+                && batch.OutBatchNo == request.TransferId && batch.TotalAmount == request.Amount
+                && (batch.MchId is null || batch.MchId == merchant.MchId)
+                ? new ChannelTransferResult(ChannelFundsState.Pending, batch.BatchId)
+                : ChannelTransferResult.Unknown("WeChat Pay answered the batch query with a different or unreadable batch.");
         }
 
         var (code, message) = response.Error();

@@ -34,6 +34,13 @@ public sealed partial record SimulatorBehaviour
     public string? TransferFailReason { get; init; }
 
     /// <summary>
+    /// WeChat Pay: the transfer detail query (operation <c>transfer_query</c>) answers 404 <c>NOT_FOUND</c> 记录不存在
+    /// although the batch exists, as WeChat does while it is still processing an accepted batch; the batch query still
+    /// finds the batch. Limit it with <c>times</c> to let the detail appear later.
+    /// </summary>
+    public bool HoldTransferDetail { get; init; }
+
+    /// <summary>
     /// WeChat Pay: the bill file served under this behaviour (operation <c>bill_download</c>) is not the one its
     /// <c>hash_value</c> was computed over (a CRLF is appended, so only the hash can tell).
     /// </summary>

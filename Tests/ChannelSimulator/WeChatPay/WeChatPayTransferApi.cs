@@ -6,10 +6,12 @@ using PayGateway.ChannelSimulator.Records;
 namespace PayGateway.ChannelSimulator.WeChatPay;
 
 /// <summary>
-/// <c>POST /v3/transfer/batches</c> and <c>GET /v3/transfer/batches/out-batch-no/{b}/details/out-detail-no/{d}</c>.
+/// <c>POST /v3/transfer/batches</c>, <c>GET /v3/transfer/batches/out-batch-no/{b}?need_query_detail=</c> and
+/// <c>GET /v3/transfer/batches/out-batch-no/{b}/details/out-detail-no/{d}</c>.
 /// A batch is accepted with its details <c>PROCESSING</c>; after <see cref="WeChatPaySimulatorOptions.TransferProcessingTime"/>
 /// each detail ends <c>SUCCESS</c> (recorded as <c>transferred</c>) or <c>FAIL</c>. Encrypted <c>user_name</c>s are
-/// decrypted with the platform key named by the request's <c>Wechatpay-Serial</c>. Behaviours go by out_batch_no.
+/// decrypted with the platform key named by the request's <c>Wechatpay-Serial</c>. Behaviours go by out_batch_no; both
+/// queries are the operation <c>transfer_query</c>.
 /// </summary>
 internal sealed class WeChatPayTransferApi(
     WeChatPayCalls calls,
@@ -29,6 +31,7 @@ internal sealed class WeChatPayTransferApi(
         app.MapPost(Path, (HttpContext c, WeChatPayTransferApi api) => api.TransferAsync(c));
         app.MapGet(Path + "/out-batch-no/{outBatchNo}/details/out-detail-no/{outDetailNo}",
             (HttpContext c, string outBatchNo, string outDetailNo, WeChatPayTransferApi api) => api.QueryDetailAsync(c, outBatchNo, outDetailNo));
+        app.MapGet(Path + "/out-batch-no/{outBatchNo}", (HttpContext c, string outBatchNo, WeChatPayTransferApi api) => api.QueryBatchAsync(c, outBatchNo));
     }
 
     public async Task TransferAsync(HttpContext context)
@@ -92,8 +95,9 @@ internal sealed class WeChatPayTransferApi(
         }
         // Read after any delay_ms: the batch may have ended meanwhile.
         var batch = transfers.Find(merchant.MchId, outBatchNo);
-        if (batch?.Details.FirstOrDefault(d => d.OutDetailNo == outDetailNo) is not { } detail)
+        if (batch?.Details.FirstOrDefault(d => d.OutDetailNo == outDetailNo) is not { } detail || call.Behaviour.HoldTransferDetail)
         {
+            // hold_transfer_detail: WeChat has the batch but answers for its details only once it has processed it.
             await call.ReplyAsync(404, new ErrorBody("NOT_FOUND", "记录不存在"), "NOT_FOUND", outBatchNo);
             return;
         }
@@ -122,6 +126,67 @@ internal sealed class WeChatPayTransferApi(
         json["initiate_time"] = WeChatPayCrypto.Rfc3339(batch.CreatedAt);
         json["update_time"] = WeChatPayCrypto.Rfc3339(detail.UpdatedAt);
         await call.ReplyAsync(200, json, detail.Status, batch.OutBatchNo, detail.Amount, "CNY", batch.BatchId);
+    }
+
+    /// <summary>
+    /// The batch by out_batch_no: <c>{"transfer_batch":{…}}</c>, with <c>transfer_detail_list</c> (detail_id,
+    /// out_detail_no, detail_status) when <c>need_query_detail=true</c>; 404 <c>NOT_FOUND</c> when there is no such batch.
+    /// </summary>
+    public async Task QueryBatchAsync(HttpContext context, string outBatchNo)
+    {
+        if (await calls.BeginAsync(context, RecordKind.TransferQuery, outBatchNo) is not ({ } call, { } merchant))
+        {
+            return;
+        }
+        var needDetail = context.Request.Query["need_query_detail"].ToString();
+        if (needDetail is not ("true" or "false"))
+        {
+            await call.ReplyAsync(400, new ErrorBody("PARAM_ERROR", "need_query_detail 必须为 true 或 false"), "PARAM_ERROR", outBatchNo);
+            return;
+        }
+        call.Behaviour = behaviours.Resolve(outBatchNo, SimulatorOperation.TransferQuery);
+        if (!await call.ApplyDelayAndFailAsync(outBatchNo, null, null))
+        {
+            return;
+        }
+        if (transfers.Find(merchant.MchId, outBatchNo) is not { } batch)
+        {
+            await call.ReplyAsync(404, new ErrorBody("NOT_FOUND", "记录不存在"), "NOT_FOUND", outBatchNo);
+            return;
+        }
+        var succeeded = batch.Details.Where(d => d.Status == WeChatPayTransferStatus.Success).ToList();
+        var failed = batch.Details.Where(d => d.Status == WeChatPayTransferStatus.Fail).ToList();
+        var json = new JsonObject
+        {
+            ["transfer_batch"] = new JsonObject
+            {
+                ["mchid"] = batch.MchId,
+                ["out_batch_no"] = batch.OutBatchNo,
+                ["batch_id"] = batch.BatchId,
+                ["appid"] = batch.AppId,
+                ["batch_status"] = batch.BatchStatus,
+                ["batch_type"] = "API",
+                ["batch_name"] = batch.BatchName,
+                ["batch_remark"] = batch.BatchRemark,
+                ["total_amount"] = batch.TotalAmount,
+                ["total_num"] = batch.Details.Count,
+                ["create_time"] = WeChatPayCrypto.Rfc3339(batch.CreatedAt),
+                ["success_amount"] = succeeded.Sum(d => d.Amount),
+                ["success_num"] = succeeded.Count,
+                ["fail_amount"] = failed.Sum(d => d.Amount),
+                ["fail_num"] = failed.Count,
+            },
+        };
+        if (needDetail == "true" && !call.Behaviour.HoldTransferDetail)
+        {
+            json["transfer_detail_list"] = new JsonArray([.. batch.Details.Select(d => (JsonNode)new JsonObject
+            {
+                ["detail_id"] = d.DetailId,
+                ["out_detail_no"] = d.OutDetailNo,
+                ["detail_status"] = d.Status,
+            })]);
+        }
+        await call.ReplyAsync(200, json, batch.BatchStatus, batch.OutBatchNo, batch.TotalAmount, "CNY", batch.BatchId);
     }
 
     // The money reaches each payee (or not): one `transferred` record per successful detail.

@@ -135,6 +135,50 @@ public sealed class WeChatPayTransferTests(WeChatPayFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task DetailNotYetVisibleAtFirstSupervisionCheck_IsNotSentAgainAndSucceedsOnce()
+    {
+        // WeChat took the batch but answers its detail NOT_FOUND while processing it: that is no reason to send it again.
+        fixture.Simulator.SetBehaviour(new SimulatorBehaviour { HoldTransferDetail = true, Operations = [SimulatorOperation.TransferQuery], Times = 1 });
+        try
+        {
+            var transfer = await TransferAsync(NewTransfer("wx-transfer-held", amount: 888));
+            var transferId = (string)transfer["transfer_id"]!;
+
+            var settled = await TransferSettledAsync(transferId, "succeeded");
+
+            Assert.Equal(fixture.Simulator.WeChatPay.FindTransfer(MchId, transferId)!.BatchId, (string?)settled["channel_transfer_no"]);
+            Assert.Contains(fixture.Simulator.Records, r => r.Kind == RecordKind.TransferQuery && r.OutTradeNo == transferId && r.Result == "NOT_FOUND");
+            Assert.Equal(1, fixture.Simulator.Records.Count(r => r.Kind == RecordKind.TransferRequest && r.OutTradeNo == transferId));
+            Assert.Equal(1, ChannelTransferCount(transferId));
+        }
+        finally
+        {
+            fixture.Simulator.ClearBehaviours();
+        }
+    }
+
+    [Fact]
+    public async Task TransferThatNeverReachedWeChat_IsSentAgainBySupervisionAndPaysOnce()
+    {
+        // A 500 before WeChat took the batch: the detail and the batch query both find nothing, so it is sent again.
+        fixture.Simulator.SetBehaviour(new SimulatorBehaviour { Fail = new SimulatorFailure("SYSTEM_ERROR", "系统错误", 500), Operations = [SimulatorOperation.Transfer], Times = 1 });
+        try
+        {
+            var transfer = await TransferAsync(NewTransfer("wx-transfer-resend", amount: 999));
+            var transferId = (string)transfer["transfer_id"]!;
+
+            Assert.Equal("unknown", (string?)transfer["status"]);
+            await TransferSettledAsync(transferId, "succeeded");
+            Assert.Equal([500, 200], fixture.Simulator.Records.Where(r => r.Kind == RecordKind.TransferRequest && r.OutTradeNo == transferId).Select(r => r.ResponseStatus));
+            Assert.Equal(1, ChannelTransferCount(transferId));
+        }
+        finally
+        {
+            fixture.Simulator.ClearBehaviours();
+        }
+    }
+
+    [Fact]
     public async Task RepeatedTransferRequest_ReturnsTheSameTransferAndPaysOnce()
     {
         var body = NewTransfer("wx-transfer-rep", amount: 1200);

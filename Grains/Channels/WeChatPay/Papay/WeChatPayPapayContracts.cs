@@ -21,7 +21,7 @@ internal sealed class WeChatPayPapayContracts(WeChatPayV2Client client)
     public async Task<ChannelContractResult> QueryAsync(WeChatPayPapayMerchant merchant, ChannelContractRef contract, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(contract);
-        var answer = await client.PostAsync(merchant, QueryPath, WeChatPayPapaySigning.Signed(merchant, Identify(merchant, contract), WeChatPayV2Signer.Md5), cancellationToken).ConfigureAwait(false);
+        var answer = await client.PostAsync(merchant, QueryPath, WeChatPayPapaySigning.Signed(merchant, Identify(merchant, contract), WeChatPayV2Signer.Md5), WeChatPayV2Signer.Md5, cancellationToken).ConfigureAwait(false);
         if (!answer.IsVerified)
         {
             return ChannelContractResult.Unknown(answer.Failure!);
@@ -60,7 +60,7 @@ internal sealed class WeChatPayPapayContracts(WeChatPayV2Client client)
         var fields = Identify(merchant, contract);
         // WeChat requires a remark; the merchant's reason when given.
         fields.Add(new("contract_termination_remark", WeChatPayText.Truncate(string.IsNullOrWhiteSpace(reason) ? "merchant terminated" : reason, MaxRemarkLength)));
-        var answer = await client.PostAsync(merchant, DeletePath, WeChatPayPapaySigning.Signed(merchant, fields, WeChatPayV2Signer.Md5), cancellationToken).ConfigureAwait(false);
+        var answer = await client.PostAsync(merchant, DeletePath, WeChatPayPapaySigning.Signed(merchant, fields, WeChatPayV2Signer.Md5), WeChatPayV2Signer.Md5, cancellationToken).ConfigureAwait(false);
         if (answer.IsVerified && answer.IsSuccess && Mismatch(merchant, contract, answer) is null)
         {
             return new ChannelContractResult(ChannelContractState.Terminated, answer.Get("contract_id") ?? contract.ChannelContractNo);

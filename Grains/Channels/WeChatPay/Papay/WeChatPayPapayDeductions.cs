@@ -53,7 +53,7 @@ internal sealed class WeChatPayPapayDeductions(WeChatPayV2Client client)
             new("trade_type", "PAP"),
             new("contract_id", request.ChannelContractNo),
         ];
-        var answer = await client.PostAsync(merchant, ApplyPath, WeChatPayPapaySigning.Signed(merchant, fields, WeChatPayV2Signer.HmacSha256), cancellationToken).ConfigureAwait(false);
+        var answer = await client.PostAsync(merchant, ApplyPath, WeChatPayPapaySigning.Signed(merchant, fields, WeChatPayV2Signer.HmacSha256), WeChatPayV2Signer.HmacSha256, cancellationToken).ConfigureAwait(false);
         if (!answer.IsVerified)
         {
             return ChannelPaymentResult.Unknown(answer.Failure!);
@@ -85,7 +85,7 @@ internal sealed class WeChatPayPapayDeductions(WeChatPayV2Client client)
             new("nonce_str", WeChatPayAuthorization.NewNonce()),
             new(WeChatPayV2Signer.SignTypeField, WeChatPayV2Signer.HmacSha256),
         ];
-        var answer = await client.PostAsync(merchant, QueryPath, WeChatPayPapaySigning.Signed(merchant, fields, WeChatPayV2Signer.HmacSha256), cancellationToken).ConfigureAwait(false);
+        var answer = await client.PostAsync(merchant, QueryPath, WeChatPayPapaySigning.Signed(merchant, fields, WeChatPayV2Signer.HmacSha256), WeChatPayV2Signer.HmacSha256, cancellationToken).ConfigureAwait(false);
         if (!answer.IsVerified)
         {
             return ChannelQueryResult.Unknown(answer.Failure!);

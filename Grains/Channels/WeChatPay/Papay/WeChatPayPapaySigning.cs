@@ -48,12 +48,12 @@ internal sealed class WeChatPayPapaySigning(WeChatPayV2Client client)
                 {
                     fields.Add(new("clientip", request.UserIp));
                     fields.Add(new(WeChatPayV2Signer.SignTypeField, WeChatPayV2Signer.HmacSha256));
-                    var answer = await client.GetAsync(merchant, H5EntrustWebPath, SignedQuery(merchant, fields, WeChatPayV2Signer.HmacSha256), cancellationToken).ConfigureAwait(false);
+                    var answer = await client.GetAsync(merchant, H5EntrustWebPath, SignedQuery(merchant, fields, WeChatPayV2Signer.HmacSha256), WeChatPayV2Signer.HmacSha256, cancellationToken).ConfigureAwait(false);
                     return Interpret(merchant, answer, "redirect_url", url => new PayData("redirect_url", url));
                 }
             default:
                 {
-                    var answer = await client.PostAsync(merchant, PreEntrustWebPath, Signed(merchant, fields, WeChatPayV2Signer.Md5), cancellationToken).ConfigureAwait(false);
+                    var answer = await client.PostAsync(merchant, PreEntrustWebPath, Signed(merchant, fields, WeChatPayV2Signer.Md5), WeChatPayV2Signer.Md5, cancellationToken).ConfigureAwait(false);
                     return Interpret(merchant, answer, "pre_entrustweb_id",
                         id => new PayData("app_params", new JsonObject { ["pre_entrustweb_id"] = id }.ToJsonString()));
                 }

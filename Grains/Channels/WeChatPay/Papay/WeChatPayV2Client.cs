@@ -13,22 +13,24 @@ internal sealed class WeChatPayV2Client(IHttpClientFactory httpClientFactory, IL
 {
     private const string UserAgent = "PayGateway-WeChatPay/1.0";
 
-    public async Task<WeChatPayV2Response> PostAsync(WeChatPayPapayMerchant merchant, string path, IEnumerable<KeyValuePair<string, string?>> signedFields, CancellationToken cancellationToken)
+    /// <param name="signType">The algorithm <paramref name="signedFields"/> were signed with; the answer is verified with it.</param>
+    public async Task<WeChatPayV2Response> PostAsync(WeChatPayPapayMerchant merchant, string path, IEnumerable<KeyValuePair<string, string?>> signedFields, string signType, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, merchant.Address(path))
         {
             Content = new StringContent(WeChatPayV2Xml.Write(signedFields), Encoding.UTF8, "text/xml"),
         };
-        return await SendAsync(merchant, request, path, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(merchant, request, path, signType, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<WeChatPayV2Response> GetAsync(WeChatPayPapayMerchant merchant, string path, string query, CancellationToken cancellationToken)
+    /// <param name="signType">The algorithm <paramref name="query"/> was signed with; the answer is verified with it.</param>
+    public async Task<WeChatPayV2Response> GetAsync(WeChatPayPapayMerchant merchant, string path, string query, string signType, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, merchant.Address(path + "?" + query));
-        return await SendAsync(merchant, request, path, cancellationToken).ConfigureAwait(false);
+        return await SendAsync(merchant, request, path, signType, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<WeChatPayV2Response> SendAsync(WeChatPayPapayMerchant merchant, HttpRequestMessage request, string path, CancellationToken cancellationToken)
+    private async Task<WeChatPayV2Response> SendAsync(WeChatPayPapayMerchant merchant, HttpRequestMessage request, string path, string signType, CancellationToken cancellationToken)
     {
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/xml"));
@@ -50,7 +52,7 @@ internal sealed class WeChatPayV2Client(IHttpClientFactory httpClientFactory, IL
             return WeChatPayV2Response.Unusable($"{request.Method} {path} failed: {ex.HttpRequestError}");
         }
 
-        var verdict = Believe(merchant, status, body);
+        var verdict = Believe(merchant, status, body, signType);
         if (verdict.Failure is { } failure)
         {
             logger.LogWarning("WeChat Pay v2 answer to {Path} for {Merchant} is not usable: {Reason}", path, merchant, failure);
@@ -60,7 +62,11 @@ internal sealed class WeChatPayV2Client(IHttpClientFactory httpClientFactory, IL
     }
 
     /// <summary>What an answer is worth (shared with notifications, which arrive the other way).</summary>
-    public static WeChatPayV2Response Believe(WeChatPayPapayMerchant merchant, int status, ReadOnlySpan<byte> body)
+    /// <param name="signTypeWhenAbsent">
+    /// The algorithm when the message names none: for an answer the request's (WeChat signs answers like their
+    /// request and leaves <c>sign_type</c> out), for a notify MD5.
+    /// </param>
+    public static WeChatPayV2Response Believe(WeChatPayPapayMerchant merchant, int status, ReadOnlySpan<byte> body, string signTypeWhenAbsent)
     {
         if (status is < 200 or >= 300)
         {
@@ -79,7 +85,7 @@ internal sealed class WeChatPayV2Client(IHttpClientFactory httpClientFactory, IL
             return WeChatPayV2Response.Unusable($"return_code {returnCode ?? "missing"}: {message}");
         }
 
-        if (!WeChatPayV2Signer.Verify(fields, merchant.ApiV2Key))
+        if (!WeChatPayV2Signer.Verify(fields, merchant.ApiV2Key, signTypeWhenAbsent))
         {
             return new WeChatPayV2Response(null, "The sign does not verify.", BadSignature: true);
         }

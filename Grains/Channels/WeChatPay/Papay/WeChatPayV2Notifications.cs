@@ -41,7 +41,7 @@ internal static class WeChatPayV2Notifications
     {
         ArgumentNullException.ThrowIfNull(request);
         var merchant = WeChatPayPapayMerchant.From(account);
-        var message = WeChatPayV2Client.Believe(merchant, 200, request.Body.Span);
+        var message = WeChatPayV2Client.Believe(merchant, 200, request.Body.Span, WeChatPayV2Signer.Md5);
         if (!message.IsVerified)
         {
             var code = message.BadSignature ? "INVALID_SIGNATURE" : "INVALID_NOTIFICATION";

@@ -48,10 +48,15 @@ public static class WeChatPayV2Signer
     }
 
     /// <summary>
-    /// Whether the message's <c>sign</c> is right for its own <c>sign_type</c> (MD5 when absent). False for a missing
-    /// sign, an unknown sign_type or a key that occurs twice.
+    /// Whether the message's <c>sign</c> is right for its own <c>sign_type</c>, or for <paramref name="signTypeWhenAbsent"/>
+    /// when it names none. False for a missing sign, an unknown sign_type or a key that occurs twice.
     /// </summary>
-    public static bool Verify(IReadOnlyDictionary<string, string> fields, string apiV2Key)
+    /// <param name="signTypeWhenAbsent">
+    /// Notifies: <see cref="Md5"/> (WeChat's default). Answers: the algorithm the request was signed with, because
+    /// WeChat signs an answer like its request and does not say so in it (the official WXPay SDK verifies answers
+    /// with its configured request sign type).
+    /// </param>
+    public static bool Verify(IReadOnlyDictionary<string, string> fields, string apiV2Key, string signTypeWhenAbsent = Md5)
     {
         ArgumentNullException.ThrowIfNull(fields);
         if (!fields.TryGetValue(SignField, out var sign) || string.IsNullOrEmpty(sign))
@@ -59,7 +64,7 @@ public static class WeChatPayV2Signer
             return false;
         }
 
-        var signType = fields.TryGetValue(SignTypeField, out var declared) && !string.IsNullOrEmpty(declared) ? declared : Md5;
+        var signType = fields.TryGetValue(SignTypeField, out var declared) && !string.IsNullOrEmpty(declared) ? declared : signTypeWhenAbsent;
         if (signType is not (Md5 or HmacSha256))
         {
             return false;

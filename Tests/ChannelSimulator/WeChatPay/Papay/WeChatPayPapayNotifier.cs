@@ -102,6 +102,11 @@ internal sealed class WeChatPayPapayNotifier(WeChatPayMerchants merchants, WeCha
 
     private static PreparedCallback Seal(Uri notifyUrl, WeChatPayMerchant merchant, Dictionary<string, string> fields, string signType, long amount, SimulatorBehaviour behaviour)
     {
+        // A notify names its algorithm when it is not MD5 (the gateway verifies notifies by their own sign_type).
+        if (signType == WeChatPayV2Wire.HmacSha256)
+        {
+            fields["sign_type"] = WeChatPayV2Wire.HmacSha256;
+        }
         WeChatPayV2Wire.Signed(fields, behaviour.BadSignature ? WeChatPayV2Call.WrongKey(merchant.ApiV2Key!) : merchant.ApiV2Key!, signType);
         var body = Encoding.UTF8.GetBytes(WeChatPayV2Wire.Write(fields));
 

@@ -88,6 +88,7 @@ internal sealed class WeChatPayV2Call(HttpContext context, WeChatPayMerchant mer
             answer["appid"] = appId;
         }
         answer["nonce_str"] = WeChatPayCrypto.Nonce(16);
+        // Signed with the request's algorithm, which the answer does not name (as WeChat answers).
         var signType = Get("sign_type") == WeChatPayV2Wire.HmacSha256 ? WeChatPayV2Wire.HmacSha256 : WeChatPayV2Wire.Md5;
         WeChatPayV2Wire.Signed(answer, Behaviour.BadSignature ? WrongKey(Merchant.ApiV2Key!) : Merchant.ApiV2Key!, signType);
         Context.Response.StatusCode = status;

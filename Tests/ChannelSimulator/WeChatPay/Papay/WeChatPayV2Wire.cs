@@ -112,13 +112,12 @@ internal static class WeChatPayV2Wire
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(fields, key, signType)), Encoding.ASCII.GetBytes(sign));
     }
 
-    /// <summary>Adds <c>sign</c> (and <c>sign_type</c> for HMAC) to <paramref name="fields"/>.</summary>
+    /// <summary>
+    /// Adds <c>sign</c> to <paramref name="fields"/>. It adds no <c>sign_type</c>: WeChat's answers name no algorithm
+    /// (they are signed like their request); a notify that declares one puts it in <paramref name="fields"/> first.
+    /// </summary>
     public static Dictionary<string, string> Signed(Dictionary<string, string> fields, string key, string signType = HmacSha256)
     {
-        if (signType == HmacSha256)
-        {
-            fields["sign_type"] = HmacSha256;
-        }
         fields["sign"] = Sign(fields, key, signType);
         return fields;
     }

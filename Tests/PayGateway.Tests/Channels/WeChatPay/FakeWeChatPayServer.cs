@@ -7,8 +7,9 @@ using PayGateway.Channels.WeChatPay;
 namespace PayGateway.Tests.Channels.WeChatPay;
 
 /// <summary>
-/// An in-process stand-in for api.mch.weixin.qq.com: checks each request's Authorization header with the merchant
-/// certificate, serves /v3/certificates, and signs its answers with a test platform key.
+/// An in-process stand-in for api.mch.weixin.qq.com: checks each v3 request's Authorization header with the merchant
+/// certificate, serves /v3/certificates, and signs its answers with a test platform key. API v2 (papay) paths are
+/// answered by <see cref="Respond"/> too, without the v3 check: their sign is in the answer the test writes.
 /// </summary>
 internal sealed partial class FakeWeChatPayServer : HttpMessageHandler, IHttpClientFactory
 {
@@ -60,7 +61,8 @@ internal sealed partial class FakeWeChatPayServer : HttpMessageHandler, IHttpCli
     {
         var body = request.Content is null ? string.Empty : await request.Content.ReadAsStringAsync(cancellationToken);
         var pathAndQuery = request.RequestUri!.PathAndQuery;
-        var authValid = CheckAuthorization(request, pathAndQuery, body);
+        // API v2 (papay) requests carry their sign in the XML or the query, not in an Authorization header: tests check it.
+        var authValid = IsApiV2(pathAndQuery) || CheckAuthorization(request, pathAndQuery, body);
         var platformSerial = request.Headers.TryGetValues(WeChatPaySignedMessage.SerialHeader, out var serials) ? serials.Single() : null;
         Requests.Enqueue(new Seen(request.Method.Method, pathAndQuery, body, authValid, _lastClientName, platformSerial));
 
@@ -92,6 +94,8 @@ internal sealed partial class FakeWeChatPayServer : HttpMessageHandler, IHttpCli
 
         return response;
     }
+
+    private static bool IsApiV2(string pathAndQuery) => !pathAndQuery.StartsWith("/v3/", StringComparison.Ordinal);
 
     private bool CheckAuthorization(HttpRequestMessage request, string pathAndQuery, string body)
     {

@@ -424,18 +424,98 @@ public sealed class WeChatPayFundsChannelTests : IDisposable
     [Theory]
     [InlineData("NOT_FOUND")]
     [InlineData("RESOURCE_NOT_EXISTS")]
-    public async Task TransferQuery_NoSuchDetail_IsNotFound(string code)
+    public async Task TransferQuery_NoSuchDetailNorBatch_IsNotFound(string code)
     {
         _server.Respond = (_, _) => (HttpStatusCode.NotFound, $"{{\"code\":\"{code}\",\"message\":\"记录不存在\"}}");
 
         var result = await _channel.QueryTransferAsync(_account, Transfer(), default);
 
         Assert.Equal((ChannelFundsState.NotFound, code), (result.State, result.ErrorCode));
+        Assert.Equal([DetailPath, BatchQueryPath], _server.Requests.Select(r => r.PathAndQuery).Where(p => p.StartsWith("/v3/transfer/batches", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task TransferQuery_DetailNotFoundWhileTheBatchExists_IsPendingNotNotFound()
+    {
+        // WeChat processes a batch asynchronously: until it has, the detail query answers NOT_FOUND.
+        _server.Respond = (request, _) => Answer(request, detail: DetailNotFound, batch: (HttpStatusCode.OK, BatchQueryAnswer()));
+
+        var result = await _channel.QueryTransferAsync(_account, Transfer(), default);
+
+        Assert.Equal((ChannelFundsState.Pending, "1030000071100999991182020050700019480001"), (result.State, result.ChannelTransferNo));
+        var batchQuery = Assert.Single(_server.Requests, r => r.PathAndQuery == BatchQueryPath);
+        Assert.True(batchQuery.AuthorizationValid);
+    }
+
+    [Theory]
+    [InlineData("\"out_batch_no\":\"" + TransferId + "\"", "\"out_batch_no\":\"T20261126125300123AA09999\"")]
+    [InlineData("\"total_amount\":5000", "\"total_amount\":5001")]
+    [InlineData("\"mchid\":\"" + MchId + "\"", "\"mchid\":\"1900000001\"")]
+    [InlineData("\"transfer_batch\"", "\"batch\"")]
+    public async Task TransferQuery_DetailNotFoundAndTheBatchAnswerIsAboutAnotherBatch_IsUnknown(string original, string replacement)
+    {
+        Assert.Contains(original, BatchQueryAnswer(), StringComparison.Ordinal);
+        _server.Respond = (request, _) => Answer(request, detail: DetailNotFound, batch: (HttpStatusCode.OK, BatchQueryAnswer().Replace(original, replacement, StringComparison.Ordinal)));
+
+        var result = await _channel.QueryTransferAsync(_account, Transfer(), default);
+
+        Assert.Equal(ChannelFundsState.Unknown, result.State);
+    }
+
+    [Fact]
+    public async Task TransferQuery_DetailNotFoundAndTheBatchAnswerUnverified_IsUnknown()
+    {
+        // Only the batch query's "no such batch" is altered after signing: it must not count as one.
+        _server.Respond = (request, _) => Answer(request, detail: DetailNotFound, batch: (HttpStatusCode.NotFound, "{\"code\":\"NOT_FOUND\",\"message\":\"批次不存在\"}"));
+        _server.TamperAfterSigning = body => body.Contains("批次不存在", StringComparison.Ordinal) ? body + " " : body;
+
+        var result = await _channel.QueryTransferAsync(_account, Transfer(), default);
+
+        Assert.Equal(ChannelFundsState.Unknown, result.State);
+    }
+
+    [Fact]
+    public async Task Transfer_InvalidRequestWhileTheBatchExistsButItsDetailIsNotVisibleYet_IsNotFailed()
+    {
+        // A re-send of a batch WeChat took (and is still processing) with other content, e.g. a re-encrypted name.
+        _server.Respond = (request, _) => request.Method == HttpMethod.Post
+            ? (HttpStatusCode.BadRequest, "{\"code\":\"INVALID_REQUEST\",\"message\":\"商家批次单号重复，请使用新的单号\"}")
+            : Answer(request, detail: DetailNotFound, batch: (HttpStatusCode.OK, BatchQueryAnswer()));
+
+        var result = await _channel.TransferAsync(_account, Transfer(), default);
+
+        Assert.Equal((ChannelFundsState.Pending, "1030000071100999991182020050700019480001"), (result.State, result.ChannelTransferNo));
+    }
+
+    [Fact]
+    public async Task Transfer_InvalidRequestAndWeChatHoldsNoSuchBatch_IsFailed()
+    {
+        _server.Respond = (request, _) => request.Method == HttpMethod.Post
+            ? (HttpStatusCode.BadRequest, "{\"code\":\"INVALID_REQUEST\",\"message\":\"参数错误\"}")
+            : DetailNotFound;
+
+        var result = await _channel.TransferAsync(_account, Transfer(), default);
+
+        Assert.Equal((ChannelFundsState.Failed, "INVALID_REQUEST"), (result.State, result.ErrorCode));
+        Assert.Contains(_server.Requests, r => r.PathAndQuery == BatchQueryPath);
     }
 
     private static ChannelRefundRequest Refund() => new(RefundId, OrderId, "4200001234202611260000000001", 600, 1000, "CNY", "商品已售完", new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
     private static ChannelRefundQuery Query() => new(RefundId, OrderId, "4200001234202611260000000001", 600, "CNY", new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+
+    private const string DetailPath = $"/v3/transfer/batches/out-batch-no/{TransferId}/details/out-detail-no/{TransferId}";
+    private const string BatchQueryPath = $"/v3/transfer/batches/out-batch-no/{TransferId}?need_query_detail=false";
+
+    private static readonly (HttpStatusCode, string?) DetailNotFound = (HttpStatusCode.NotFound, "{\"code\":\"NOT_FOUND\",\"message\":\"记录不存在\"}");
+
+    private static (HttpStatusCode Status, string? Body) Answer(HttpRequestMessage request, (HttpStatusCode, string?) detail, (HttpStatusCode, string?) batch) =>
+        request.RequestUri!.PathAndQuery switch
+        {
+            DetailPath => detail,
+            BatchQueryPath => batch,
+            _ => (HttpStatusCode.NotFound, "{\"code\":\"NOT_FOUND\",\"message\":\"no route\"}"),
+        };
 
     private static ChannelTransferRequest Transfer() => new(TransferId, 5000, "CNY", PayeeTypes.WeChatOpenId, OpenId, null, "佣金");
 
@@ -466,6 +546,12 @@ public sealed class WeChatPayFundsChannelTests : IDisposable
     private static string BatchAnswer(string outBatchNo) =>
         "{\"out_batch_no\":\"" + outBatchNo + "\",\"batch_id\":\"1030000071100999991182020050700019480001\","
         + "\"create_time\":\"2026-11-26T18:08:00+08:00\",\"batch_status\":\"ACCEPTED\"}";
+
+    // The batch query by out_batch_no with need_query_detail=false, as WeChat documents it.
+    private static string BatchQueryAnswer() =>
+        "{\"transfer_batch\":{\"mchid\":\"" + MchId + "\",\"out_batch_no\":\"" + TransferId + "\",\"batch_id\":\"1030000071100999991182020050700019480001\","
+        + "\"appid\":\"" + WeChatPayChannelTests.AppId + "\",\"batch_status\":\"PROCESSING\",\"batch_type\":\"API\",\"batch_name\":\"" + TransferId + "\","
+        + "\"batch_remark\":\"佣金\",\"total_amount\":5000,\"total_num\":1,\"create_time\":\"2026-11-26T18:08:00+08:00\"}}";
 
     private static string DetailAnswer(string status) =>
         "{\"mchid\":\"" + MchId + "\",\"out_batch_no\":\"" + TransferId + "\",\"batch_id\":\"1030000071100999991182020050700019480001\","

@@ -100,6 +100,24 @@ public sealed class WeChatPayTransferSimulatorTests : IAsyncLifetime
         var query = await _h.Channel.QueryTransferAsync(_h.Account, Transfer("neversent1"), default);
 
         Assert.Equal((ChannelFundsState.NotFound, "NOT_FOUND"), (query.State, query.ErrorCode));
+        // Detail and batch query both: only a missing batch means WeChat never took the transfer.
+        Assert.Equal(2, _h.Simulator.Records.Count(r => r.Kind == RecordKind.TransferQuery && r.ResponseStatus == 404));
+    }
+
+    [Fact]
+    public async Task QueryWhileWeChatStillProcessesTheBatch_IsPendingNotNotFound()
+    {
+        var transfer = Transfer("held1");
+        var accepted = await _h.Channel.TransferAsync(_h.Account, transfer, default);
+        _h.Simulator.SetBehaviour(transfer.TransferId, new SimulatorBehaviour { HoldTransferDetail = true, Operations = [SimulatorOperation.TransferQuery], Times = 1 });
+
+        var held = await _h.Channel.QueryTransferAsync(_h.Account, transfer, default);
+        var succeeded = await EventuallyAsync(() => _h.Channel.QueryTransferAsync(_h.Account, transfer, default), r => r.State == ChannelFundsState.Succeeded);
+
+        Assert.Equal((ChannelFundsState.Pending, accepted.ChannelTransferNo), (held.State, held.ChannelTransferNo));
+        Assert.Equal(accepted.ChannelTransferNo, succeeded.ChannelTransferNo);
+        // The detail query answered NOT_FOUND, the batch query found the batch.
+        Assert.Equal([404, 200], _h.Simulator.Records.Where(r => r.Kind == RecordKind.TransferQuery).Take(2).Select(r => r.ResponseStatus));
     }
 
     [Fact]
