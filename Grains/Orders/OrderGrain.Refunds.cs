@@ -171,7 +171,10 @@ public sealed partial class OrderGrain
         var truth = await QueryRefundAsync(FindRefund(refundId)!);
         if (truth.State == ChannelFundsState.NotFound)
         {
-            // Never arrived, or (Alipay) not successful yet: sending the same refund id again is safe either way.
+            // Never arrived, or (Alipay) not successful yet: sending the same refund id again is safe either way. The
+            // decision is written first: a stale activation (one whose row another activation has moved on, say to a
+            // failed refund whose amount was released) then fails on the version check here instead of refunding.
+            await MoveRefundAsync(refundId, FindRefund(refundId)!.StatusValue, r => r with { Resends = r.Resends + 1 });
             await SendRefundAsync(refundId);
         }
         else

@@ -43,7 +43,7 @@ public sealed partial class OrderGrain
             // The create never reached the channel (or its answer was lost before anything was made): send it
             // again, or the payer could never pay. Channels deduplicate on our order id, so this cannot make a
             // second payment. (A barcode's auth code is single-use and not kept: such an order just expires.)
-            await CreateAtChannelAsync(authCode: null);
+            await ResendCreateAsync(authCode: null);
             if (state.State.StatusValue.IsFinal())
             {
                 return;

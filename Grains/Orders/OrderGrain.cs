@@ -42,7 +42,7 @@ public sealed partial class OrderGrain(
             }
             // A crash came between recording the order and hearing from the channel. Channels deduplicate on
             // our order id, so asking again cannot create a second payment.
-            return await CreateAtChannelAsync(command.AuthCode);
+            return await ResendCreateAsync(command.AuthCode);
         }
 
         var now = NowMs;
@@ -139,6 +139,17 @@ public sealed partial class OrderGrain(
             await ApplyChannelTruthAsync(await QueryChannelAsync());
         }
         return OrderResult.Ok(state.State.ToView());
+    }
+
+    /// <summary>
+    /// Sends a recorded create again (a merchant's retry, or supervision when the channel holds no trade). The decision
+    /// is written first, so a stale activation (one whose row another activation has moved on, say to closed) fails on
+    /// the version check instead of opening a payment the gateway no longer follows.
+    /// </summary>
+    private async Task<OrderResult> ResendCreateAsync(string? authCode)
+    {
+        await MoveAsync(state.State.StatusValue, o => o with { CreateResends = o.CreateResends + 1 });
+        return await CreateAtChannelAsync(authCode);
     }
 
     private async Task<OrderResult> CreateAtChannelAsync(string? authCode)

@@ -44,6 +44,12 @@ public sealed record OrderState
     /// <summary>How many supervision queries have been made (picks the next delay from the schedule).</summary>
     [JsonPropertyName("supervision_checks")] public int SupervisionChecks { get; init; }
 
+    /// <summary>
+    /// How many times the create was sent again because the channel never answered it. Written before each re-send, so
+    /// only an activation whose state is current can send (a stale one fails on the version check first).
+    /// </summary>
+    [JsonPropertyName("create_resends")] public int CreateResends { get; init; }
+
     /// <summary>When supervision should next query the channel; null once the order is final.</summary>
     [JsonPropertyName("next_supervision_at_ms")] public long? NextSupervisionAtMs { get; init; }
 
@@ -119,6 +125,11 @@ public sealed record StoredRefund
     [JsonPropertyName("checks")] public int Checks { get; init; }
     /// <summary>When supervision should next ask the channel; null once final.</summary>
     [JsonPropertyName("next_check_at_ms")] public long? NextCheckAtMs { get; init; }
+    /// <summary>
+    /// How many times the refund was sent again because the channel held no such refund (or, Alipay, none that
+    /// succeeded). Written before each re-send, so only an activation whose state is current can send.
+    /// </summary>
+    [JsonPropertyName("resends")] public int Resends { get; init; }
 
     [JsonIgnore] public FundsStatus StatusValue => FundsStatusRules.FromWire(Status);
 }

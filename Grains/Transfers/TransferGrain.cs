@@ -116,7 +116,11 @@ public sealed class TransferGrain(
         var truth = await CallChannelAsync((transfers, account, ct) => transfers.QueryTransferAsync(account, Request(), ct));
         if (truth.State == ChannelFundsState.NotFound)
         {
-            // Never arrived: sending the same transfer id again is safe (the channel deduplicates on it).
+            // Never arrived: sending the same transfer id again is safe (the channel deduplicates on it). The decision
+            // is written first: a stale activation (one whose row another activation has moved on, say to failed
+            // after the channel refused) then fails on the version check here instead of paying a transfer the
+            // gateway calls failed.
+            await MoveAsync(state.State.StatusValue, t => t with { Resends = t.Resends + 1 });
             await SendAsync();
         }
         else

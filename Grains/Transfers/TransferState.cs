@@ -32,6 +32,11 @@ public sealed record TransferState
     [JsonPropertyName("updated_at_ms")] public long UpdatedAtMs { get; init; }
     [JsonPropertyName("succeeded_at_ms")] public long? SucceededAtMs { get; init; }
     [JsonPropertyName("checks")] public int Checks { get; init; }
+    /// <summary>
+    /// How many times the transfer was sent again because the channel held no such transfer. Written before each
+    /// re-send, so only an activation whose state is current can send (see <c>TransferGrain.AskThenSendAsync</c>).
+    /// </summary>
+    [JsonPropertyName("resends")] public int Resends { get; init; }
     /// <summary>When supervision should next ask the channel; null once final.</summary>
     [JsonPropertyName("next_supervision_at_ms")] public long? NextSupervisionAtMs { get; init; }
     [JsonPropertyName("notifications")] public ImmutableList<StoredNotification> Notifications { get; init; } = [];
