@@ -408,6 +408,9 @@ public sealed partial class AlipaySimulatorTests : IAsyncLifetime
     public async Task DelayLongerThanClientTimeout_UnknownButTradeCreated()
     {
         _h.Simulator.SetBehaviour("o_slow", new SimulatorBehaviour { DelayMs = 1500, Operations = [SimulatorOperation.Create] });
+        // Opens the impatient client's connection first, so its one-second timeout is spent waiting for the answer: on
+        // a busy machine a new connection could take that long, and the create would time out before it was sent.
+        await _h.ImpatientChannel.QueryPaymentAsync(_h.Account, "o_warm", default);
 
         var created = await _h.ImpatientChannel.CreatePaymentAsync(_h.Account, AlipaySimulatorHarness.Request("o_slow"), default);
         await _h.Simulator.WaitForRecordAsync(r => r.Kind == RecordKind.Create && r.OutTradeNo == "o_slow", TimeSpan.FromSeconds(5));
