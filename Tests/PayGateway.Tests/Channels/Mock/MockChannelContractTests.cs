@@ -185,7 +185,8 @@ public sealed class MockChannelContractTests : IAsyncLifetime
         var contractId = ContractId(10);
         var number = await _h.SignedContractAsync(contractId);
         var deduction = MockChannelHarness.Deduction(Order(9), contractId, number, amount: 700);
-        _h.Simulator.SetBehaviour(deduction.OrderId, new SimulatorBehaviour { AsyncDeduction = true, AsyncDeductionDelayMs = 100, Operations = [SimulatorOperation.Deduct] });
+        // Long enough that the query right after the deduction still finds it processing on a busy machine.
+        _h.Simulator.SetBehaviour(deduction.OrderId, new SimulatorBehaviour { AsyncDeduction = true, AsyncDeductionDelayMs = 1500, Operations = [SimulatorOperation.Deduct] });
 
         var accepted = await _h.Channel.DeductAsync(_h.Account, deduction, default);
         var pendingQuery = await _h.Channel.QueryDeductionAsync(_h.Account, deduction, default);
