@@ -18,6 +18,20 @@ public sealed class NotFoundLetGo
 
     private IGrainTimer? _timer;
 
+    /// <summary>
+    /// Whether <paramref name="exists"/> holds now; when it does not, lets <paramref name="grain"/> go after
+    /// <see cref="Delay"/> unless it holds by then (the key was configured meanwhile).
+    /// </summary>
+    public bool Exists(IGrainBase grain, Func<bool> exists)
+    {
+        if (exists())
+        {
+            return true;
+        }
+        Schedule(grain, () => !exists());
+        return false;
+    }
+
     /// <summary>Lets <paramref name="grain"/> go after <see cref="Delay"/> unless <paramref name="stillNotFound"/> is false by then.</summary>
     public void Schedule(IGrainBase grain, Func<bool> stillNotFound) =>
         _timer ??= grain.RegisterGrainTimer(() =>

@@ -114,14 +114,7 @@ public sealed class ChannelAccountGrain(
     /// Whether the account is configured. When it is not, this activation goes soon (<see cref="NotFoundLetGo"/>):
     /// an unauthenticated callback can name any account.
     /// </summary>
-    private bool Exists()
-    {
-        if (!state.State.Exists)
-        {
-            _letGo.Schedule(this, () => !state.State.Exists);
-        }
-        return state.State.Exists;
-    }
+    private bool Exists() => _letGo.Exists(this, () => state.State.Exists);
 
     // The account is stored either way. The enrolment is retried by a reminder until the scheduler confirms it: a
     // reminder outlives this call, this activation and this silo, and registering it first means no crash or dropped

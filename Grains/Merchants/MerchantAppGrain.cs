@@ -72,14 +72,7 @@ public sealed class MerchantAppGrain(
     /// unauthenticated request names an app_id, and activations for made-up ones would otherwise fill the silo's
     /// memory until idle collection (15 minutes).
     /// </summary>
-    private bool Exists()
-    {
-        if (!state.State.Exists)
-        {
-            _letGo.Schedule(this, () => !state.State.Exists);
-        }
-        return state.State.Exists;
-    }
+    private bool Exists() => _letGo.Exists(this, () => state.State.Exists);
 
     private async Task<GatewayError?> ValidateAsync(MerchantAppConfig config)
     {
